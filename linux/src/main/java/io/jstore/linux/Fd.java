@@ -1,0 +1,80 @@
+package io.jstore.linux;
+
+import java.nio.file.Path;
+
+/**
+ * An owned file descriptor. Closing it closes the descriptor once; the number is exposed for
+ * {@code /proc/self/fd/N} paths and for the calls in this package that take descriptors.
+ */
+public final class Fd implements AutoCloseable {
+    public static final int AT_FDCWD = -100;
+
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
+    public static final int O_RDWR = 2;
+    public static final int O_CREAT = 0100;
+    public static final int O_EXCL = 0200;
+    public static final int O_TRUNC = 01000;
+    public static final int O_NONBLOCK = 04000;
+    public static final int O_DIRECTORY = 0200000;
+    public static final int O_NOFOLLOW = 0400000;
+    public static final int O_CLOEXEC = 02000000;
+    public static final int O_PATH = 010000000;
+
+    private final int fd;
+    private final String what;
+    private boolean closed;
+
+    Fd(int fd, String what) {
+        this.fd = fd;
+        this.what = what;
+    }
+
+    /** {@code open(2)} with O_CLOEXEC added. */
+    public static Fd open(Path path, int flags, int mode) throws SyscallException {
+        int fd = Library.LIBC.open(path.toString(), flags | O_CLOEXEC, mode);
+        if (fd < 0) throw SyscallException.last("open", path);
+        return new Fd(fd, path.toString());
+    }
+
+    public static Fd open(Path path, int flags) throws SyscallException {
+        return open(path, flags, 0);
+    }
+
+    /** {@code openat(2)} relative to this directory descriptor, O_CLOEXEC added. */
+    public Fd openAt(String name, int flags, int mode) throws SyscallException {
+        int child = Library.LIBC.openat(fd, name, flags | O_CLOEXEC, mode);
+        if (child < 0) throw SyscallException.last("openat", what + "/" + name);
+        return new Fd(child, what + "/" + name);
+    }
+
+    public int number() {
+        return fd;
+    }
+
+    /** What was opened, for messages. */
+    public String description() {
+        return what;
+    }
+
+    /**
+     * The magic-link path of this descriptor. Opening or naming a child through it resolves
+     * the descriptor's own inode, not a path that a concurrent rename could redirect.
+     */
+    public Path procPath() {
+        return Path.of("/proc/self/fd/" + fd);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            Library.LIBC.close(fd);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "fd " + fd + " (" + what + ")";
+    }
+}

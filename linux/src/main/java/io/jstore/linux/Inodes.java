@@ -1,0 +1,64 @@
+package io.jstore.linux;
+
+import java.nio.file.Path;
+
+/** Inode-level calls Java's file API lacks or that must not follow symlinks. */
+public final class Inodes {
+    private Inodes() {}
+
+    public static final int RENAME_NOREPLACE = 1;
+    public static final int RENAME_EXCHANGE = 2;
+    public static final int RENAME_WHITEOUT = 4;
+
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
+
+    /** {@code mknod}: {@code type} is one of S_IFCHR, S_IFBLK, S_IFIFO, S_IFREG, S_IFSOCK. */
+    public static void mknod(Path path, int type, int permissions, int major, int minor) throws SyscallException {
+        long dev = makedev(major, minor);
+        if (Library.LIBC.mknodat(Fd.AT_FDCWD, path.toString(), type | (permissions & 07777), dev) != 0) {
+            throw SyscallException.last("mknod", path);
+        }
+    }
+
+    /** The overlayfs whiteout: a character device 0/0. */
+    public static void whiteout(Path path) throws SyscallException {
+        mknod(path, FileStat.S_IFCHR, 0, 0, 0);
+    }
+
+    public static void lchown(Path path, int uid, int gid) throws SyscallException {
+        if (Library.LIBC.fchownat(Fd.AT_FDCWD, path.toString(), uid, gid, AT_SYMLINK_NOFOLLOW) != 0) {
+            throw SyscallException.last("lchown", path);
+        }
+    }
+
+    /** chmod of a non-symlink (Linux has no mode on symlinks); includes setuid/setgid/sticky. */
+    public static void chmod(Path path, int permissions) throws SyscallException {
+        if (Library.LIBC.fchmodat(Fd.AT_FDCWD, path.toString(), permissions & 07777, 0) != 0) {
+            throw SyscallException.last("chmod", path);
+        }
+    }
+
+    /** Sets access and modification times to the nanosecond, on the path itself (never a symlink's target). */
+    public static void setTimes(Path path, long atimeNanos, long mtimeNanos) throws SyscallException {
+        long[] ts = {
+            Math.floorDiv(atimeNanos, 1_000_000_000L), Math.floorMod(atimeNanos, 1_000_000_000L),
+            Math.floorDiv(mtimeNanos, 1_000_000_000L), Math.floorMod(mtimeNanos, 1_000_000_000L)
+        };
+        if (Library.LIBC.utimensat(Fd.AT_FDCWD, path.toString(), ts, AT_SYMLINK_NOFOLLOW) != 0) {
+            throw SyscallException.last("utimensat", path);
+        }
+    }
+
+    /** {@code renameat2} with RENAME_NOREPLACE, RENAME_EXCHANGE or 0. */
+    public static void rename(Path from, Path to, int flags) throws SyscallException {
+        if (Library.LIBC.renameat2(Fd.AT_FDCWD, from.toString(), Fd.AT_FDCWD, to.toString(), flags) != 0) {
+            throw SyscallException.last("renameat2", from, to);
+        }
+    }
+
+    static long makedev(int major, int minor) {
+        long maj = major & 0xffffffffL;
+        long min = minor & 0xffffffffL;
+        return ((maj & 0xfffff000L) << 32) | ((maj & 0xfffL) << 8) | ((min & 0xffffff00L) << 12) | (min & 0xffL);
+    }
+}

@@ -1,0 +1,84 @@
+package io.jstore.linux;
+
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+import jnr.ffi.annotations.In;
+import jnr.ffi.annotations.Out;
+
+/**
+ * Every native declaration of this module. Nothing outside this package sees a jnr-ffi type:
+ * the public classes take {@code Path}s and return values or throw {@link SyscallException}.
+ *
+ * <p>Buffers are plain {@code byte[]}/{@code long[]} decoded with little-endian ByteBuffers
+ * (x86_64 and arm64 layouts agree for every struct used here), which keeps the marshalling
+ * obvious and avoids jnr Struct classes.
+ */
+final class Library {
+    private Library() {}
+
+    public interface LibC {
+        // mounts
+        int mount(String source, String target, String fstype, long flags, String data);
+        int umount2(String target, int flags);
+        int fsopen(String fsname, int flags);
+        int fsconfig(int fd, int cmd, String key, String value, int aux);
+        int fsmount(int fd, int flags, int attrFlags);
+        int move_mount(int fromDirfd, String fromPath, int toDirfd, String toPath, int flags);
+        int open_tree(int dirfd, String path, int flags);
+
+        // files
+        long lgetxattr(String path, String name, @Out byte[] value, long size);
+        int lsetxattr(String path, String name, @In byte[] value, long size, int flags);
+        long llistxattr(String path, @Out byte[] list, long size);
+        int lremovexattr(String path, String name);
+        int mknodat(int dirfd, String path, int mode, long dev);
+        int fchownat(int dirfd, String path, int uid, int gid, int flags);
+        int fchmodat(int dirfd, String path, int mode, int flags);
+        int utimensat(int dirfd, String path, @In long[] times, int flags);
+        int renameat2(int olddirfd, String oldpath, int newdirfd, String newpath, int flags);
+        int statx(int dirfd, String path, int flags, int mask, @Out byte[] buf);
+        int statfs(String path, @Out byte[] buf);
+        int fstatfs(int fd, @Out byte[] buf);
+        int syncfs(int fd);
+        int open(String path, int flags, int mode);
+        int openat(int dirfd, String path, int flags, int mode);
+        int close(int fd);
+        long read(int fd, @Out byte[] buf, long count);
+        long lseek(int fd, long offset, int whence);
+        long copy_file_range(int fdIn, Pointer offIn, int fdOut, Pointer offOut, long len, int flags);
+        int ftruncate(int fd, long length);
+
+        // ioctl: one overload per argument shape
+        int ioctl(int fd, long request, long arg);
+        int ioctl(int fd, long request, @In @Out byte[] arg);
+
+        // processes
+        int unshare(int flags);
+        int setns(int fd, int nstype);
+        int sethostname(String name, long len);
+        int getuid();
+
+        // calls without a glibc wrapper go through syscall(2); overloads per argument shape
+        long syscall(long number, int dirfd, String path, @In byte[] how, long size);
+        long syscall(long number, String a, String b);
+
+        String strerror(int errnum);
+    }
+
+    static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+    static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+
+    static int errno() {
+        return RUNTIME.getLastError();
+    }
+
+    // x86_64 syscall numbers; arm64 shares these two through the generic table.
+    static final long SYS_PIVOT_ROOT = isArm64() ? 41 : 155;
+    static final long SYS_OPENAT2 = 437;
+
+    private static boolean isArm64() {
+        String arch = System.getProperty("os.arch");
+        return arch.equals("aarch64") || arch.equals("arm64");
+    }
+}

@@ -1,0 +1,72 @@
+package io.jstore.linux;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Extended attributes of a path itself (the {@code l*xattr} calls: symlinks are not followed),
+ * in every namespace ({@code user.}, {@code trusted.}, {@code security.}, {@code system.}),
+ * with binary values.
+ */
+public final class Xattrs {
+    private Xattrs() {}
+
+    private static final int XATTR_SIZE_MAX = 65536;
+
+    /** All attribute names, in the order the filesystem lists them. */
+    public static List<String> list(Path path) throws SyscallException {
+        String p = path.toString();
+        for (int size = 256; ; size = Math.min(size * 4, XATTR_SIZE_MAX)) {
+            byte[] buf = new byte[size];
+            long n = Library.LIBC.llistxattr(p, buf, size);
+            if (n >= 0) return splitNames(buf, (int) n);
+            int errno = Library.errno();
+            if (errno == Errno.ERANGE && size < XATTR_SIZE_MAX) continue;
+            if (errno == Errno.EOPNOTSUPP) return List.of();
+            throw SyscallException.of("llistxattr", errno, path);
+        }
+    }
+
+    /** The value, or empty when the attribute is not set. */
+    public static Optional<byte[]> get(Path path, String name) throws SyscallException {
+        String p = path.toString();
+        for (int size = 256; ; size = Math.min(size * 4, XATTR_SIZE_MAX)) {
+            byte[] buf = new byte[size];
+            long n = Library.LIBC.lgetxattr(p, name, buf, size);
+            if (n >= 0) return Optional.of(java.util.Arrays.copyOf(buf, (int) n));
+            int errno = Library.errno();
+            if (errno == Errno.ERANGE && size < XATTR_SIZE_MAX) continue;
+            if (errno == Errno.ENODATA) return Optional.empty();
+            throw SyscallException.of("lgetxattr(" + name + ")", errno, path);
+        }
+    }
+
+    public static void set(Path path, String name, byte[] value) throws SyscallException {
+        if (Library.LIBC.lsetxattr(path.toString(), name, value, value.length, 0) != 0) {
+            throw SyscallException.last("lsetxattr(" + name + ")", path);
+        }
+    }
+
+    /** Removes the attribute; absent is not an error. */
+    public static void remove(Path path, String name) throws SyscallException {
+        if (Library.LIBC.lremovexattr(path.toString(), name) != 0) {
+            int errno = Library.errno();
+            if (errno != Errno.ENODATA) throw SyscallException.of("lremovexattr(" + name + ")", errno, path);
+        }
+    }
+
+    private static List<String> splitNames(byte[] buf, int len) {
+        List<String> names = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < len; i++) {
+            if (buf[i] == 0) {
+                if (i > start) names.add(new String(buf, start, i - start, StandardCharsets.UTF_8));
+                start = i + 1;
+            }
+        }
+        return names;
+    }
+}
