@@ -1,0 +1,32 @@
+package io.jstore.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code jstore} command: one line per failure on stderr, the stack trace with --verbose. */
+@Command(name = "jstore",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        description = "Container layer store: storage drivers, layers, images and containers.",
+        subcommands = {DriversCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns the exit code; used by tests in-process. */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler(new ErrorReporter());
+        return cli.execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what jstore's build, demo and tests need on a Debian-like host, and nothing that is
+# already there. Idempotent; run as root (the drivers need it anyway).
+set -euo pipefail
+
+# tool -> Debian package. Later parts of jstore add their tools here.
+packages=(
+  "java:openjdk-17-jdk-headless"
+  "mvn:maven"
+  "cc:gcc"
+  "mkfs.ext4:e2fsprogs"
+  "mkfs.xfs:xfsprogs"
+  "mkfs.btrfs:btrfs-progs"
+  "losetup:mount"
+  "runc:runc"
+  "umoci:umoci"
+  "busybox:busybox-static"
+  "tar:tar"
+  "setfattr:attr"
+)
+
+missing=()
+for entry in "${packages[@]}"; do
+  tool=${entry%%:*}; pkg=${entry#*:}
+  command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || [ -x "/sbin/$tool" ] || missing+=("$pkg")
+done
+
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup: need root to install: ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "setup: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# Loop devices are made on demand by LOOP_CTL_GET_FREE, but the module must be there.
+[ -e /dev/loop-control ] || modprobe loop 2>/dev/null || true
+echo "setup: ok" >&2
