@@ -20,9 +20,14 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code; used by tests in-process. */
     public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    /** The configured command line, for callers that redirect its output. */
+    public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(new ErrorReporter());
-        return cli.execute(args);
+        return cli;
     }
 
     @Override
