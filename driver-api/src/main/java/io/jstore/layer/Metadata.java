@@ -1,0 +1,67 @@
+package io.jstore.layer;
+
+import io.jstore.linux.FileStat;
+import io.jstore.linux.Inodes;
+import io.jstore.linux.SyscallException;
+import io.jstore.linux.Xattrs;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The one implementation of "give this inode its owner, mode, xattrs and times", shared by
+ * {@link TreeCopy} and the layer applier so both restore a rootfs the same way.
+ *
+ * <p>The order is a kernel rule, not taste: {@code chown} clears setuid/setgid and drops
+ * {@code security.capability}, so ownership goes first, then the mode, then the xattrs; the
+ * times go last because every other change bumps ctime and some filesystems touch mtime.
+ */
+final class Metadata {
+    private Metadata() {}
+
+    /** What a rootfs entry carries beyond its type and content. */
+    record Attributes(int type, int permissions, int uid, int gid,
+                      long atimeNanos, long mtimeNanos, Map<String, byte[]> xattrs) {
+        boolean isSymlink() {
+            return type == FileStat.S_IFLNK;
+        }
+    }
+
+    /** Reads the attributes of {@code path} (not following a final symlink), xattrs sorted by name. */
+    static Attributes read(Path path, FileStat st) throws SyscallException {
+        return new Attributes(st.type(), st.permissions(), st.uid(), st.gid(),
+                st.atimeNanos(), st.mtimeNanos(), readXattrs(path));
+    }
+
+    /** Every xattr of the path itself, sorted by name so that writers stay deterministic. */
+    static Map<String, byte[]> readXattrs(Path path) throws SyscallException {
+        Map<String, byte[]> out = new TreeMap<>();
+        for (String name : Xattrs.list(path)) {
+            Xattrs.get(path, name).ifPresent(v -> out.put(name, v));
+        }
+        return out;
+    }
+
+    /**
+     * Owner (unless {@code chown} is false, for rootless use), mode (never on a symlink: Linux
+     * has none), then xattrs. Times are separate: see {@link #restoreTimes}.
+     */
+    static void restoreOwnerModeXattrs(Path path, Attributes a, boolean chown) throws SyscallException {
+        if (chown) Inodes.lchown(path, a.uid(), a.gid());
+        if (!a.isSymlink()) Inodes.chmod(path, a.permissions());
+        for (Map.Entry<String, byte[]> x : a.xattrs().entrySet()) {
+            Xattrs.set(path, x.getKey(), x.getValue());
+        }
+    }
+
+    /** atime and mtime to the nanosecond, on the path itself. */
+    static void restoreTimes(Path path, Attributes a) throws SyscallException {
+        Inodes.setTimes(path, a.atimeNanos(), a.mtimeNanos());
+    }
+
+    /** Everything, for entries that have no children still to come. */
+    static void restore(Path path, Attributes a, boolean chown) throws SyscallException {
+        restoreOwnerModeXattrs(path, a, chown);
+        restoreTimes(path, a);
+    }
+}
