@@ -65,6 +65,11 @@ public final class Fd implements AutoCloseable {
         return Path.of("/proc/self/fd/" + fd);
     }
 
+    /** {@code syncfs(2)}: writes back everything dirty on the filesystem this descriptor is on. */
+    public void syncfs() throws SyscallException {
+        if (Library.LIBC.syncfs(fd) != 0) throw SyscallException.last("syncfs", what);
+    }
+
     @Override
     public void close() {
         if (!closed) {

@@ -55,6 +55,7 @@ final class Library {
 
         // processes
         int unshare(int flags);
+        int chdir(String path);
         int setns(int fd, int nstype);
         int sethostname(String name, long len);
         int getuid();

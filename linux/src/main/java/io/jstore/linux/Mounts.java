@@ -25,6 +25,42 @@ public final class Mounts {
         if (rc != 0) throw SyscallException.last("mount", (fstype == null ? source : fstype), target);
     }
 
+    private static final int CLONE_FS = 0x200;
+
+    /**
+     * {@code mount(2)} with relative paths in {@code data} resolved under {@code cwd}. The kernel
+     * resolves them against the caller's current directory, which a JVM shares among all its
+     * threads; so the call runs on a fresh thread that first takes a private copy of the
+     * filesystem context ({@code unshare(CLONE_FS)}) and changes only its own directory. The
+     * thread ends right after, so no other code ever runs with that directory. This is how
+     * overlay fits long lower chains into the one page of options mount(2) copies.
+     */
+    public static void mountIn(Path cwd, String source, Path target, String fstype, Set<MountFlag> flags, String data)
+            throws SyscallException {
+        SyscallException[] failure = new SyscallException[1];
+        Thread t = new Thread(() -> {
+            if (Library.LIBC.unshare(CLONE_FS) != 0) {
+                failure[0] = SyscallException.last("unshare(CLONE_FS)");
+            } else if (Library.LIBC.chdir(cwd.toString()) != 0) {
+                failure[0] = SyscallException.last("chdir", cwd);
+            } else if (Library.LIBC.mount(source, target.toString(), fstype, MountFlag.bits(flags), data) != 0) {
+                failure[0] = SyscallException.last("mount", (fstype == null ? source : fstype), target);
+            }
+        }, "jstore-mount-in");
+        t.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the mount must finish or fail before we can report either
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        if (failure[0] != null) throw failure[0];
+    }
+
     /** Mounts with an option list in fstab form ({@code ro,nodev,lowerdir=...}). */
     public static void mount(String source, Path target, String fstype, List<String> options) throws SyscallException {
         MountOptions o = MountOptions.parse(options);
