@@ -1,0 +1,187 @@
+package io.jstore.driver.overlay;
+
+import io.jstore.driver.DriverException;
+import io.jstore.driver.LayerIds;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The layer directories on disk: making one (staged, then renamed into place so a crash
+ * leaves either nothing or a whole layer), removing one (renamed aside first, for the same
+ * reason), and sweeping up what an interrupted run left.
+ */
+final class OverlayLayers {
+    private static final String STAGING = ".tmp-";
+    private static final String REMOVING = ".rm-";
+
+    private final OverlayLayout layout;
+
+    OverlayLayers(OverlayLayout layout) {
+        this.layout = layout;
+    }
+
+    boolean exists(String id) {
+        try {
+            checkId(id);
+        } catch (DriverException.InvalidIdException e) {
+            return false;
+        }
+        return Files.isDirectory(layout.diff(id));
+    }
+
+    static String checkId(String id) throws DriverException.InvalidIdException {
+        LayerIds.check(id);
+        if (id.equals(OverlayLayout.LINKS)) {
+            throw new DriverException.InvalidIdException(id, "reserved: the overlay driver keeps its short links there");
+        }
+        return id;
+    }
+
+    /** Lays out a new layer on {@code parent} (or none), read-write or not. */
+    void create(String id, String parent, boolean readWrite, boolean isVolatile) throws DriverException {
+        checkId(id);
+        if (exists(id)) throw new DriverException.ExistsException("overlay", id, layout.layer(id));
+        if (parent != null && !exists(parent)) throw new DriverException.NotFoundException("overlay", parent);
+        Path staging = layout.staging(id);
+        Path link = null;
+        try {
+            deleteTree(staging);
+            Files.createDirectories(layout.links());
+            Files.createDirectories(staging);
+            for (String d : List.of("diff", "work", "merged", "children")) Files.createDirectory(staging.resolve(d));
+            link = newLink(id);
+            Files.writeString(staging.resolve("link"), link.getFileName().toString(), StandardCharsets.US_ASCII);
+            if (parent != null) {
+                Files.writeString(staging.resolve("lower"), layout.childLowerChain(parent), StandardCharsets.US_ASCII);
+            }
+            if (readWrite) Files.createFile(staging.resolve("rw"));
+            if (isVolatile) Files.createFile(staging.resolve("volatile"));
+            if (parent != null) Files.writeString(layout.children(parent).resolve(id), "");
+            Files.move(staging, layout.layer(id), StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            try {
+                deleteTree(staging);
+                if (link != null) Files.deleteIfExists(link);
+                if (parent != null) Files.deleteIfExists(layout.children(parent).resolve(id));
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw DriverException.wrap("overlay", "create", id, layout.layer(id), e);
+        }
+    }
+
+    /** A fresh short link {@code l/SHORT -> ../ID/diff}; a name taken already is drawn again. */
+    private Path newLink(String id) throws IOException {
+        Path target = Path.of("..", id, "diff");
+        for (int attempt = 0; ; attempt++) {
+            Path link = layout.links().resolve(OverlayLayout.newLinkName());
+            try {
+                return Files.createSymbolicLink(link, target);
+            } catch (FileAlreadyExistsException e) {
+                if (attempt > 8) throw e;
+            }
+        }
+    }
+
+    /** The ids of live layers that stack directly on {@code id}. */
+    List<String> children(String id) throws IOException {
+        List<String> live = new ArrayList<>();
+        String mine = OverlayLayout.LINKS + "/" + layout.link(id);
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(layout.children(id))) {
+            for (Path e : entries) {
+                String child = e.getFileName().toString();
+                // An entry whose layer is gone, or was re-made on another parent, is a leftover.
+                if (exists(child) && layout.lowerLinks(child).stream().findFirst().orElse("").equals(mine)) {
+                    live.add(child);
+                }
+            }
+        }
+        return live;
+    }
+
+    /** Removes a layer's directory, link and parent entry; the caller checked it is unused. */
+    void remove(String id) throws DriverException {
+        Path dir = layout.layer(id);
+        Path aside = layout.home().resolve(REMOVING + id);
+        try {
+            String link = layout.link(id);
+            List<String> parents = layout.parentIds(id);
+            deleteTree(aside);
+            Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
+            Files.deleteIfExists(layout.links().resolve(link));
+            if (!parents.isEmpty()) Files.deleteIfExists(layout.children(parents.get(0)).resolve(id));
+            deleteTree(aside);
+        } catch (IOException e) {
+            throw DriverException.wrap("overlay", "remove", id, dir, e);
+        }
+    }
+
+    /** Every layer id, in no particular order. */
+    List<String> ids() throws IOException {
+        List<String> ids = new ArrayList<>();
+        if (!Files.isDirectory(layout.home())) return ids;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(layout.home())) {
+            for (Path e : entries) {
+                String name = e.getFileName().toString();
+                if (exists(name)) ids.add(name);
+            }
+        }
+        return ids;
+    }
+
+    /** Removes staging and half-removed directories and links that point at no layer. */
+    void repair() throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(layout.home())) {
+            for (Path e : entries) {
+                String name = e.getFileName().toString();
+                if (name.startsWith(STAGING) || name.startsWith(REMOVING)) deleteTree(e);
+            }
+        }
+        if (!Files.isDirectory(layout.links())) return;
+        try (DirectoryStream<Path> links = Files.newDirectoryStream(layout.links())) {
+            for (Path l : links) {
+                if (!Files.exists(l)) Files.deleteIfExists(l); // dangling: its layer never got renamed into place
+            }
+        }
+    }
+
+    /** rm -rf without following symlinks; absent is fine. */
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        io.jstore.linux.FileStat top = io.jstore.linux.FileStat.of(root);
+        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult preVisitDirectory(Path dir, java.nio.file.attribute.BasicFileAttributes attrs)
+                    throws IOException {
+                io.jstore.linux.FileStat st = io.jstore.linux.FileStat.of(dir);
+                // A view still mounted below would make this delete the lower layers' files.
+                if (st.devMajor() != top.devMajor() || st.devMinor() != top.devMinor()) {
+                    throw new IOException("refusing to delete across a mount point at " + dir);
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs)
+                    throws IOException {
+                Files.delete(file);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                if (exc != null && !(exc instanceof NoSuchFileException)) throw exc;
+                Files.delete(dir);
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+    }
+}
