@@ -45,6 +45,8 @@ final class Library {
         int openat(int dirfd, String path, int flags, int mode);
         int close(int fd);
         long read(int fd, @Out byte[] buf, long count);
+        long write(int fd, @In byte[] buf, long count);
+        long getdents64(int fd, @Out byte[] buf, long count);
         long lseek(int fd, long offset, int whence);
         long copy_file_range(int fdIn, Pointer offIn, int fdOut, Pointer offOut, long len, int flags);
         int ftruncate(int fd, long length);
@@ -58,6 +60,7 @@ final class Library {
         int chdir(String path);
         int setns(int fd, int nstype);
         int sethostname(String name, long len);
+        int gethostname(@Out byte[] name, long len);
         int getuid();
 
         // calls without a glibc wrapper go through syscall(2); overloads per argument shape

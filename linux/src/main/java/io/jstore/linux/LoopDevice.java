@@ -1,0 +1,243 @@
+package io.jstore.linux;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A loop device bound to a backing file, held open for as long as this object lives.
+ *
+ * <p>Devices are configured with {@code LO_FLAGS_AUTOCLEAR}: the kernel unbinds the device
+ * when its last opener goes away, so a JVM that dies leaves at most a mounted device (which
+ * unbinds itself once unmounted), never a free-floating binding. {@link #close()} asks for
+ * the unbind explicitly; while something still holds the device (a mount) the kernel defers
+ * it to that last close.
+ */
+public final class LoopDevice implements AutoCloseable {
+    private static final Path CONTROL = Path.of("/dev/loop-control");
+    private static final long LOOP_CTL_GET_FREE = 0x4C82;
+    private static final long LOOP_CONFIGURE = 0x4C0A;
+    private static final long LOOP_CLR_FD = 0x4C01;
+    private static final long LOOP_GET_STATUS64 = 0x4C05;
+
+    /** {@code LO_FLAGS_*} as {@link Status#flags()} reports them. */
+    public static final int LO_FLAGS_READ_ONLY = 1;
+    public static final int LO_FLAGS_AUTOCLEAR = 4;
+    public static final int LO_FLAGS_PARTSCAN = 8;
+    public static final int LO_FLAGS_DIRECT_IO = 16;
+
+    // struct loop_config { u32 fd; u32 block_size; struct loop_info64 info; u64 reserved[8]; }
+    private static final int LOOP_INFO64_SIZE = 232;
+    private static final int LOOP_CONFIG_SIZE = 8 + LOOP_INFO64_SIZE + 64;
+    private static final int INFO_FLAGS = 52;
+    private static final int INFO_FILE_NAME = 56;
+    private static final int LO_NAME_SIZE = 64;
+    // Another process may take the number LOOP_CTL_GET_FREE handed us before we bind it.
+    private static final int ATTACH_ATTEMPTS = 64;
+
+    private final int number;
+    private final Path backingFile;
+    private final Fd device;
+    private boolean closed;
+
+    private LoopDevice(int number, Path backingFile, Fd device) {
+        this.number = number;
+        this.backingFile = backingFile;
+        this.device = device;
+    }
+
+    /**
+     * Binds a free loop device to {@code backingFile}. {@code readOnly} makes the device
+     * read-only; {@code directIo} asks the kernel to bypass the page cache of the backing file
+     * (the kernel falls back to buffered I/O where the backing filesystem cannot do it).
+     */
+    public static LoopDevice attach(Path backingFile, boolean readOnly, boolean directIo) throws SyscallException {
+        Path file = backingFile.toAbsolutePath().normalize();
+        try (Fd backing = Fd.open(file, readOnly ? Fd.O_RDONLY : Fd.O_RDWR)) {
+            int flags = LO_FLAGS_AUTOCLEAR | (readOnly ? LO_FLAGS_READ_ONLY : 0) | (directIo ? LO_FLAGS_DIRECT_IO : 0);
+            byte[] config = config(backing.number(), flags, file);
+            SyscallException lastBusy = null;
+            for (int attempt = 0; attempt < ATTACH_ATTEMPTS; attempt++) {
+                int n = freeNumber();
+                Path path = pathOf(n);
+                Fd dev;
+                try {
+                    dev = Fd.open(path, Fd.O_RDWR);
+                } catch (SyscallException.NotFoundException e) {
+                    // devtmpfs makes the node a moment after LOOP_CTL_GET_FREE creates the device
+                    lastBusy = e;
+                    Thread.onSpinWait();
+                    continue;
+                }
+                if (Library.LIBC.ioctl(dev.number(), LOOP_CONFIGURE, config) == 0) {
+                    return new LoopDevice(n, file, dev);
+                }
+                int errno = Library.errno();
+                dev.close();
+                if (errno != Errno.EBUSY) throw SyscallException.of("ioctl(LOOP_CONFIGURE)", errno, path, file);
+                lastBusy = SyscallException.of("ioctl(LOOP_CONFIGURE)", errno, path, file);
+            }
+            throw lastBusy;
+        }
+    }
+
+    private static byte[] config(int backingFd, int flags, Path file) {
+        ByteBuffer b = ByteBuffer.allocate(LOOP_CONFIG_SIZE).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(0, backingFd);
+        b.putInt(8 + INFO_FLAGS, flags);
+        // lo_file_name is informational (sysfs reads the real path from the file); keep it short.
+        byte[] name = file.toString().getBytes(StandardCharsets.UTF_8);
+        b.put(8 + INFO_FILE_NAME, name, 0, Math.min(name.length, LO_NAME_SIZE - 1));
+        return b.array();
+    }
+
+    private static int freeNumber() throws SyscallException {
+        try (Fd control = Fd.open(CONTROL, Fd.O_RDWR)) {
+            int n = Library.LIBC.ioctl(control.number(), LOOP_CTL_GET_FREE, 0L);
+            if (n < 0) throw SyscallException.last("ioctl(LOOP_CTL_GET_FREE)", CONTROL);
+            return n;
+        }
+    }
+
+    /** {@code /dev/loopN}. */
+    public Path path() {
+        return pathOf(number);
+    }
+
+    /** The N of {@code /dev/loopN}. */
+    public int number() {
+        return number;
+    }
+
+    /** The backing file as it was given, made absolute. */
+    public Path backingFile() {
+        return backingFile;
+    }
+
+    /** What the kernel reports of the binding ({@code LOOP_GET_STATUS64}). */
+    public Status status() throws SyscallException {
+        byte[] info = new byte[LOOP_INFO64_SIZE];
+        if (Library.LIBC.ioctl(device.number(), LOOP_GET_STATUS64, info) != 0) {
+            throw SyscallException.last("ioctl(LOOP_GET_STATUS64)", path());
+        }
+        ByteBuffer b = ByteBuffer.wrap(info).order(ByteOrder.LITTLE_ENDIAN);
+        int len = 0;
+        while (len < LO_NAME_SIZE && info[INFO_FILE_NAME + len] != 0) len++;
+        return new Status(b.getLong(24), b.getLong(32), b.getInt(INFO_FLAGS),
+                new String(info, INFO_FILE_NAME, len, StandardCharsets.UTF_8));
+    }
+
+    /** The kernel's view of a binding: offset and size limit in bytes, {@code LO_FLAGS_*}, name. */
+    public record Status(long offset, long sizeLimit, int flags, String fileName) {
+        public boolean readOnly() { return (flags & LO_FLAGS_READ_ONLY) != 0; }
+        public boolean autoclear() { return (flags & LO_FLAGS_AUTOCLEAR) != 0; }
+        public boolean directIo() { return (flags & LO_FLAGS_DIRECT_IO) != 0; }
+    }
+
+    /**
+     * Unbinds the device ({@code LOOP_CLR_FD}) and closes it. Idempotent. If the device is
+     * still mounted the kernel unbinds it when the mount goes.
+     */
+    @Override
+    public void close() throws SyscallException {
+        if (closed) return;
+        closed = true;
+        try {
+            clear(device, path());
+        } finally {
+            device.close();
+        }
+    }
+
+    /**
+     * Unbinds {@code /dev/loop<number>} if it is still bound to {@code backingFile}, whoever
+     * bound it: for cleaning up after a process that died. Returns whether it asked the kernel
+     * to unbind; a device that is free, absent or bound to another file is left alone.
+     */
+    public static boolean detach(int number, Path backingFile) throws SyscallException {
+        Path path = pathOf(number);
+        Fd dev;
+        try {
+            dev = Fd.open(path, Fd.O_RDONLY);
+        } catch (SyscallException.NotFoundException e) {
+            return false;
+        }
+        // Checked only once the device is open: a bound device we hold open cannot be
+        // unbound and rebound to another file behind our back.
+        try (dev) {
+            if (!attachedTo(backingFile).contains(number)) return false;
+            clear(dev, path);
+            return true;
+        }
+    }
+
+    private static void clear(Fd dev, Path path) throws SyscallException {
+        if (Library.LIBC.ioctl(dev.number(), LOOP_CLR_FD, 0L) != 0) {
+            int errno = Library.errno();
+            if (errno != Errno.ENXIO) throw SyscallException.of("ioctl(LOOP_CLR_FD)", errno, path);
+        }
+    }
+
+    /** The file bound to {@code /dev/loop<number>}, or empty when it is free or absent. */
+    public static Optional<Path> backingFileOf(int number) {
+        Path sys = Path.of("/sys/block/loop" + number + "/loop/backing_file");
+        try {
+            String s = Files.readString(sys, StandardCharsets.UTF_8);
+            s = s.endsWith("\n") ? s.substring(0, s.length() - 1) : s;
+            return s.isEmpty() ? Optional.empty() : Optional.of(Path.of(s));
+        } catch (IOException e) {
+            return Optional.empty(); // no such device, or not bound (sysfs has no loop/ dir then)
+        }
+    }
+
+    /**
+     * Numbers of the loop devices bound to {@code backingFile}, including bindings whose file
+     * has since been deleted (sysfs shows those with a {@code " (deleted)"} suffix).
+     */
+    public static List<Integer> attachedTo(Path backingFile) {
+        Path want = backingFile.toAbsolutePath().normalize();
+        Path real = want;
+        try {
+            real = want.toRealPath();
+        } catch (IOException e) {
+            // deleted or unreachable: compare by the given name
+        }
+        List<Integer> out = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/sys/block"), "loop*")) {
+            for (Path p : ds) {
+                int n;
+                try {
+                    n = Integer.parseInt(p.getFileName().toString().substring(4));
+                } catch (NumberFormatException e) {
+                    continue;
+                }
+                Optional<Path> f = backingFileOf(n);
+                if (f.isEmpty()) continue;
+                String s = f.get().toString();
+                if (s.endsWith(" (deleted)")) s = s.substring(0, s.length() - " (deleted)".length());
+                Path bound = Path.of(s);
+                if (bound.equals(want) || bound.equals(real)) out.add(n);
+            }
+        } catch (IOException e) {
+            return out;
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private static Path pathOf(int number) {
+        return Path.of("/dev/loop" + number);
+    }
+
+    @Override
+    public String toString() {
+        return path() + " -> " + backingFile;
+    }
+}
