@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * A loop device bound to a backing file, held open for as long as this object lives.
@@ -199,7 +202,7 @@ public final class LoopDevice implements AutoCloseable {
 
     /**
      * Numbers of the loop devices bound to {@code backingFile}, including bindings whose file
-     * has since been deleted (sysfs shows those with a {@code " (deleted)"} suffix).
+     * has since been deleted.
      */
     public static List<Integer> attachedTo(Path backingFile) {
         Path want = backingFile.toAbsolutePath().normalize();
@@ -210,6 +213,18 @@ public final class LoopDevice implements AutoCloseable {
             // deleted or unreachable: compare by the given name
         }
         List<Integer> out = new ArrayList<>();
+        for (Map.Entry<Integer, Path> e : bound().entrySet()) {
+            if (e.getValue().equals(want) || e.getValue().equals(real)) out.add(e.getKey());
+        }
+        return out;
+    }
+
+    /**
+     * Every bound loop device of the machine and its backing file, by number. A file deleted
+     * after binding is named without sysfs's {@code " (deleted)"} suffix.
+     */
+    public static SortedMap<Integer, Path> bound() {
+        SortedMap<Integer, Path> out = new TreeMap<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/sys/block"), "loop*")) {
             for (Path p : ds) {
                 int n;
@@ -222,13 +237,11 @@ public final class LoopDevice implements AutoCloseable {
                 if (f.isEmpty()) continue;
                 String s = f.get().toString();
                 if (s.endsWith(" (deleted)")) s = s.substring(0, s.length() - " (deleted)".length());
-                Path bound = Path.of(s);
-                if (bound.equals(want) || bound.equals(real)) out.add(n);
+                out.put(n, Path.of(s));
             }
         } catch (IOException e) {
-            return out;
+            // no /sys/block: no loop devices to report
         }
-        out.sort(null);
         return out;
     }
 

@@ -38,15 +38,14 @@ public class SyscallException extends IOException {
     /** As {@link #of}, with what the kernel said beyond the errno (the fs-context log). */
     public static SyscallException withDetail(String call, int errno, String detail, Object... paths) {
         List<String> names = java.util.Arrays.stream(paths).map(String::valueOf).collect(Collectors.toList());
-        if (detail != null) return new SyscallException(call, errno, names, detail);
         return switch (Errno.name(errno)) {
-            case "ENOSPC", "EDQUOT" -> new NoSpaceException(call, errno, names);
-            case "EBUSY" -> new BusyException(call, errno, names);
-            case "ENOENT" -> new NotFoundException(call, errno, names);
-            case "EEXIST", "ENOTEMPTY" -> new ExistsException(call, errno, names);
-            case "EPERM", "EACCES" -> new PermissionException(call, errno, names);
-            case "ENOSYS", "EOPNOTSUPP", "ENOTSUP", "ENOTTY", "EXDEV" -> new NotSupportedException(call, errno, names);
-            default -> new SyscallException(call, errno, names);
+            case "ENOSPC", "EDQUOT" -> new NoSpaceException(call, errno, names, detail);
+            case "EBUSY" -> new BusyException(call, errno, names, detail);
+            case "ENOENT" -> new NotFoundException(call, errno, names, detail);
+            case "EEXIST", "ENOTEMPTY" -> new ExistsException(call, errno, names, detail);
+            case "EPERM", "EACCES" -> new PermissionException(call, errno, names, detail);
+            case "ENOSYS", "EOPNOTSUPP", "ENOTSUP", "ENOTTY", "EXDEV" -> new NotSupportedException(call, errno, names, detail);
+            default -> new SyscallException(call, errno, names, detail);
         };
     }
 
@@ -83,36 +82,48 @@ public class SyscallException extends IOException {
     /** ENOSPC or EDQUOT: the filesystem or a quota is full. */
     public static final class NoSpaceException extends SyscallException {
         private static final long serialVersionUID = 1L;
-        NoSpaceException(String call, int errno, List<String> paths) { super(call, errno, paths); }
+        NoSpaceException(String call, int errno, List<String> paths, String detail) {
+            super(call, errno, paths, detail);
+        }
     }
 
     /** EBUSY: something is still mounted, open or attached. */
     public static final class BusyException extends SyscallException {
         private static final long serialVersionUID = 1L;
-        BusyException(String call, int errno, List<String> paths) { super(call, errno, paths); }
+        BusyException(String call, int errno, List<String> paths, String detail) {
+            super(call, errno, paths, detail);
+        }
     }
 
     /** ENOENT. */
     public static final class NotFoundException extends SyscallException {
         private static final long serialVersionUID = 1L;
-        NotFoundException(String call, int errno, List<String> paths) { super(call, errno, paths); }
+        NotFoundException(String call, int errno, List<String> paths, String detail) {
+            super(call, errno, paths, detail);
+        }
     }
 
     /** EEXIST or ENOTEMPTY. */
     public static final class ExistsException extends SyscallException {
         private static final long serialVersionUID = 1L;
-        ExistsException(String call, int errno, List<String> paths) { super(call, errno, paths); }
+        ExistsException(String call, int errno, List<String> paths, String detail) {
+            super(call, errno, paths, detail);
+        }
     }
 
     /** EPERM or EACCES. */
     public static final class PermissionException extends SyscallException {
         private static final long serialVersionUID = 1L;
-        PermissionException(String call, int errno, List<String> paths) { super(call, errno, paths); }
+        PermissionException(String call, int errno, List<String> paths, String detail) {
+            super(call, errno, paths, detail);
+        }
     }
 
     /** The kernel or filesystem lacks the feature: ENOSYS, EOPNOTSUPP, ENOTTY, EXDEV. */
     public static final class NotSupportedException extends SyscallException {
         private static final long serialVersionUID = 1L;
-        NotSupportedException(String call, int errno, List<String> paths) { super(call, errno, paths); }
+        NotSupportedException(String call, int errno, List<String> paths, String detail) {
+            super(call, errno, paths, detail);
+        }
     }
 }

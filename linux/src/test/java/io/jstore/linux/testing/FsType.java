@@ -4,9 +4,9 @@ import java.util.List;
 
 /** The filesystems a {@link ScratchFilesystem} can be made of, with how mkfs makes each. */
 public enum FsType {
-    EXT4("ext4", "mkfs.ext4", List.of("-q", "-F", "-E", "nodiscard,lazy_itable_init=1,lazy_journal_init=1")),
+    EXT4("ext4", "mkfs.ext4", List.of("-q", "-F", "-b", "4096", "-E", "nodiscard,lazy_itable_init=1,lazy_journal_init=1")),
     /** ext4 without the {@code filetype} feature: readdir reports DT_UNKNOWN (no d_type). */
-    EXT4_NOFTYPE("ext4", "mkfs.ext4", List.of("-q", "-F", "-O", "^filetype", "-E", "nodiscard")),
+    EXT4_NOFTYPE("ext4", "mkfs.ext4", List.of("-q", "-F", "-b", "4096", "-O", "^filetype", "-E", "nodiscard")),
     /** xfs sharing extents: FICLONE works. */
     XFS("xfs", "mkfs.xfs", List.of("-q", "-f", "-K", "-m", "reflink=1")),
     /**

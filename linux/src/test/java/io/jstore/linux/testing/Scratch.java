@@ -12,8 +12,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <pre>
  * &#64;Test void clones(&#64;Scratch(type = FsType.XFS) ScratchFilesystem fs) { ... fs.root() ... }
  * </pre>
- * The filesystem is made before the test and torn down after it (after the whole class for
- * a constructor parameter); the test is skipped, with the reason, where it cannot be made.
+ * The filesystem is made before the test and torn down after it; the test is skipped, with
+ * the reason, where it cannot be made. A constructor parameter is made once and torn down
+ * after the whole class (JUnit resolves constructors in the class context), so every instance
+ * of a per-method lifecycle shares it: pair it with {@code @TestInstance(PER_CLASS)}.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

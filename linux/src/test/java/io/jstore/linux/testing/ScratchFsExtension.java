@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.jupiter.api.extension.TestInstanceFactoryContext;
 import org.junit.jupiter.api.extension.TestInstancePreConstructCallback;
+import org.opentest4j.TestAbortedException;
 
 /**
  * Supplies {@link ScratchFilesystem} parameters marked {@link Scratch} (registered by the
@@ -34,14 +35,21 @@ public final class ScratchFsExtension implements ParameterResolver, BeforeEachCa
     }
 
     private static void prepare(Executable executable, ExtensionContext context) throws Exception {
+        context.getRoot().getStore(NS).getOrComputeIfAbsent(LeftoverCheck.class, k -> new LeftoverCheck());
         Parameter[] params = executable.getParameters();
         for (int i = 0; i < params.length; i++) {
             if (!wanted(params[i])) continue;
             Key key = new Key(executable, i);
             if (context.getStore(NS).get(key) != null) continue;
             Scratch s = params[i].getAnnotation(Scratch.class);
-            ScratchFilesystem fs = ScratchFilesystem.create(s.type(), s.sizeMiB() << 20);
-            context.getStore(NS).put(key, new Held(fs));
+            try {
+                ScratchFilesystem fs = ScratchFilesystem.create(s.type(), s.sizeMiB() << 20);
+                context.getStore(NS).put(key, new Held(fs));
+            } catch (TestAbortedException e) {
+                // surefire's console shows only a count of skipped tests; say why here
+                System.err.println("SKIPPED " + context.getDisplayName() + " [" + s.type() + "]: " + e.getMessage());
+                throw e;
+            }
         }
     }
 

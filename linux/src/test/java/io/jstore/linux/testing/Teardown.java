@@ -13,6 +13,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Removes a scratch directory with whatever is mounted or attached in it; tries every step. */
 final class Teardown {
@@ -25,6 +27,8 @@ final class Teardown {
     /** Tears down {@code dir}: mounts below it, {@code loop} (may be null) and loops of its image. */
     static void remove(Path dir, LoopDevice loop) throws IOException {
         List<Throwable> failures = new ArrayList<>();
+        // loops a test bound to files on the scratch filesystem would keep it busy
+        detachLoopsUnder(dir.resolve("mnt"), failures);
         unmountAll(dir, failures);
         if (loop != null) {
             try {
@@ -33,21 +37,13 @@ final class Teardown {
                 failures.add(t);
             }
         }
-        Path image = dir.resolve("image");
-        for (int n : LoopDevice.attachedTo(image)) {
-            if (loop != null && n == loop.number()) continue;
-            try {
-                LoopDevice.detach(n, image);
-            } catch (Throwable t) {
-                failures.add(t);
-            }
-        }
+        detachLoopsUnder(dir, failures);
         try {
             if (MountInfo.under(dir).isEmpty()) deleteTree(dir);
         } catch (Throwable t) {
             failures.add(t);
         }
-        check(dir, image, failures);
+        check(dir, failures);
         if (!failures.isEmpty()) {
             Throwable first = failures.get(0);
             IOException e = first instanceof IOException io ? io
@@ -55,6 +51,24 @@ final class Teardown {
             for (Throwable t : failures) if (t != e) e.addSuppressed(t);
             throw e;
         }
+    }
+
+    private static void detachLoopsUnder(Path dir, List<Throwable> failures) {
+        for (Map.Entry<Integer, Path> e : LoopDevice.bound().entrySet()) {
+            if (!e.getValue().startsWith(dir)) continue;
+            try {
+                LoopDevice.detach(e.getKey(), e.getValue());
+            } catch (Throwable t) {
+                failures.add(t);
+            }
+        }
+    }
+
+    /** Loop devices bound to files at or below {@code dir}. */
+    static Map<Integer, Path> loopsUnder(Path dir) {
+        Map<Integer, Path> out = new TreeMap<>(LoopDevice.bound());
+        out.values().removeIf(f -> !f.startsWith(dir));
+        return out;
     }
 
     private static void unmountAll(Path dir, List<Throwable> failures) {
@@ -73,14 +87,15 @@ final class Teardown {
         }
     }
 
-    private static void check(Path dir, Path image, List<Throwable> failures) {
+    private static void check(Path dir, List<Throwable> failures) {
         List<MountInfo.Entry> left = MountInfo.under(dir);
         if (!left.isEmpty()) failures.add(new IOException("still mounted under " + dir + ": " + left));
         long deadline = System.currentTimeMillis() + LOOP_RELEASE_WAIT_MS;
         while (true) {
-            if (LoopDevice.attachedTo(image).isEmpty()) break;
+            Map<Integer, Path> loops = loopsUnder(dir);
+            if (loops.isEmpty()) break;
             if (System.currentTimeMillis() > deadline) {
-                failures.add(new IOException("loop device still bound to " + image));
+                failures.add(new IOException("loop devices still bound under " + dir + ": " + loops));
                 break;
             }
             try {
