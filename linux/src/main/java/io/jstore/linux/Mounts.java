@@ -25,8 +25,6 @@ public final class Mounts {
         if (rc != 0) throw SyscallException.last("mount", (fstype == null ? source : fstype), target);
     }
 
-    private static final int CLONE_FS = 0x200;
-
     /**
      * {@code mount(2)} with relative paths in {@code data} resolved under {@code cwd}. The kernel
      * resolves them against the caller's current directory, which a JVM shares among all its
@@ -39,7 +37,7 @@ public final class Mounts {
             throws SyscallException {
         SyscallException[] failure = new SyscallException[1];
         Thread t = new Thread(() -> {
-            if (Library.LIBC.unshare(CLONE_FS) != 0) {
+            if (Library.LIBC.unshare(Namespaces.CLONE_FS) != 0) {
                 failure[0] = SyscallException.last("unshare(CLONE_FS)");
             } else if (Library.LIBC.chdir(cwd.toString()) != 0) {
                 failure[0] = SyscallException.last("chdir", cwd);

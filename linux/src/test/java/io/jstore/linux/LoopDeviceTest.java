@@ -2,6 +2,7 @@ package io.jstore.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstore.linux.testing.FsType;
@@ -11,6 +12,13 @@ import io.jstore.linux.testing.ScratchFilesystem;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +46,7 @@ class LoopDeviceTest {
             assertTrue(Files.exists(loop.path()));
             assertEquals(img, loop.backingFile());
             assertEquals(img, LoopDevice.backingFileOf(number).orElseThrow());
-            assertEquals(java.util.List.of(number), LoopDevice.attachedTo(img));
+            assertEquals(List.of(number), LoopDevice.attachedTo(img));
             LoopDevice.Status status = loop.status();
             assertTrue(status.autoclear(), "autoclear set: " + status);
             assertFalse(status.readOnly(), status.toString());
@@ -80,9 +88,38 @@ class LoopDeviceTest {
     }
 
     @Test
+    void concurrentAttachesGetDistinctDevices(@Scratch(type = FsType.TMPFS, sizeMiB = 64) ScratchFilesystem fs)
+            throws Exception {
+        // threads race for the same LOOP_CTL_GET_FREE number; the losers retry on EBUSY
+        int threads = 4;
+        int each = 4;
+        List<LoopDevice> all = Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.ExecutorService pool = Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CyclicBarrier start = new CyclicBarrier(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < each; i++) all.add(LoopDevice.attach(image(fs, id + "-" + i, 1 << 20), false, false));
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) f.get();
+            assertEquals(threads * each, all.stream().map(LoopDevice::number).distinct().count());
+            for (LoopDevice l : all) assertEquals(l.backingFile(), LoopDevice.backingFileOf(l.number()).orElseThrow());
+        } finally {
+            pool.shutdown();
+            for (LoopDevice l : all) l.close();
+        }
+        for (LoopDevice l : all) assertTrue(LoopDevice.attachedTo(l.backingFile()).isEmpty());
+    }
+
+    @Test
     void attachMissingFileNamesIt() {
         Path missing = Path.of("/var/tmp/jstore-no-such-image");
-        SyscallException e = org.junit.jupiter.api.Assertions.assertThrows(SyscallException.NotFoundException.class,
+        SyscallException e = assertThrows(SyscallException.NotFoundException.class,
                 () -> LoopDevice.attach(missing, false, false));
         assertEquals("open(/var/tmp/jstore-no-such-image): ENOENT (No such file or directory)", e.getMessage());
     }

@@ -18,14 +18,29 @@ final class LeftoverCheck implements ExtensionContext.Store.CloseableResource {
     @Override
     public void close() throws IOException {
         List<String> left = leftovers();
-        if (!left.isEmpty()) throw new IOException("scratch filesystems left after the tests: " + left);
+        if (left.isEmpty()) return;
+        IOException failure = new IOException("scratch filesystems left after the tests: " + left);
+        // reported as a failure, and still removed: the machine is shared
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(ScratchFilesystem.BASE, mine() + "*")) {
+            for (Path dir : ds) {
+                try {
+                    Teardown.remove(dir, null);
+                } catch (IOException e) {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        throw failure;
+    }
+
+    private static String mine() {
+        return ProcessHandle.current().pid() + "-";
     }
 
     static List<String> leftovers() throws IOException {
         List<String> left = new ArrayList<>();
         if (!Files.isDirectory(ScratchFilesystem.BASE)) return left;
-        String mine = ProcessHandle.current().pid() + "-";
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(ScratchFilesystem.BASE, mine + "*")) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(ScratchFilesystem.BASE, mine() + "*")) {
             for (Path dir : ds) {
                 left.add(dir.toString());
                 MountInfo.under(dir).forEach(m -> left.add("mount " + m.mountPoint()));
