@@ -1,0 +1,268 @@
+package io.jstore.graph;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import org.lmdbjava.ByteArrayProxy;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.DbiFlags;
+import org.lmdbjava.Env;
+import org.lmdbjava.EnvFlags;
+import org.lmdbjava.LmdbException;
+import org.lmdbjava.Txn;
+
+/**
+ * The graph's database: one LMDB environment in {@code <dir>} (data.mdb, lock.mdb) holding
+ * the named databases {@code layers}, {@code cache}, {@code children}, {@code images},
+ * {@code names}, {@code containers}, {@code incomplete}, {@code mounts} and {@code meta}.
+ *
+ * <p>LMDB gives many readers and one writer across processes (its lock file holds a robust
+ * mutex, so a writer killed mid-transaction loses its transaction and nothing else). Nothing
+ * here touches a driver; {@link Graph} orders driver work around these transactions.
+ *
+ * <p>The map is a sparse file that starts at {@link #DEFAULT_MAP_SIZE}; a write that fills it
+ * is retried after the map doubles, and a process that sees another one's growth adopts it.
+ */
+public final class GraphDb implements AutoCloseable {
+    /** Sparse, so cheap on disk; 10^5 layers take about 40 MiB. */
+    public static final long DEFAULT_MAP_SIZE = 1L << 30;
+
+    private static final Map<Path, ReentrantLock> JVM_STORE_LOCKS = new ConcurrentHashMap<>();
+
+    private final Path dir;
+    private final Env<byte[]> env;
+    // Resizing the map needs every transaction of this process closed: transactions hold the read side.
+    private final ReentrantReadWriteLock resize = new ReentrantReadWriteLock();
+    private volatile long mapSize;
+
+    final Dbi<byte[]> layers;
+    final Dbi<byte[]> cache;
+    final Dbi<byte[]> children;
+    final Dbi<byte[]> images;
+    final Dbi<byte[]> names;
+    final Dbi<byte[]> containers;
+    final Dbi<byte[]> incomplete;
+    final Dbi<byte[]> mounts;
+    final Dbi<byte[]> meta;
+
+    /** A function of a read view. */
+    @FunctionalInterface
+    public interface ReadFn<R> {
+        R apply(GraphTxn txn) throws IOException;
+    }
+
+    /** A function of a write transaction; it commits if this returns, aborts if it throws. */
+    @FunctionalInterface
+    public interface WriteFn<R> {
+        R apply(GraphTxn txn) throws IOException;
+    }
+
+    private GraphDb(Path dir, long mapSize) throws GraphException {
+        this.dir = dir;
+        this.mapSize = mapSize;
+        try {
+            Files.createDirectories(dir);
+            // NOTLS: read transactions are not tied to threads, so a snapshot may move between threads.
+            env = Env.create(ByteArrayProxy.PROXY_BA).setMapSize(mapSize).setMaxDbs(16).setMaxReaders(512)
+                    .open(dir.toFile(), EnvFlags.MDB_NOTLS);
+        } catch (IOException | LmdbException e) {
+            throw new GraphException("cannot open graph database at " + dir + ": " + e.getMessage(), e);
+        }
+        try {
+            layers = env.openDbi("layers", DbiFlags.MDB_CREATE);
+            cache = env.openDbi("cache", DbiFlags.MDB_CREATE);
+            children = env.openDbi("children", DbiFlags.MDB_CREATE, DbiFlags.MDB_DUPSORT);
+            images = env.openDbi("images", DbiFlags.MDB_CREATE);
+            names = env.openDbi("names", DbiFlags.MDB_CREATE);
+            containers = env.openDbi("containers", DbiFlags.MDB_CREATE);
+            incomplete = env.openDbi("incomplete", DbiFlags.MDB_CREATE);
+            mounts = env.openDbi("mounts", DbiFlags.MDB_CREATE);
+            meta = env.openDbi("meta", DbiFlags.MDB_CREATE);
+        } catch (LmdbException e) {
+            env.close();
+            throw new GraphException.CorruptException("graph database at " + dir + " cannot open its tables: " + e.getMessage(), e);
+        }
+        // Slots of readers that died (kill -9) would otherwise pin old pages forever.
+        env.readerCheck();
+    }
+
+    /** Opens (creating if missing) the database in {@code dir}. */
+    public static GraphDb open(Path dir) throws GraphException {
+        return open(dir, DEFAULT_MAP_SIZE);
+    }
+
+    /** Opens with a chosen initial map size; tests use a small one to exercise growth. */
+    public static GraphDb open(Path dir, long initialMapSize) throws GraphException {
+        return new GraphDb(dir, initialMapSize);
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The current map size in bytes. */
+    public long mapSize() {
+        return mapSize;
+    }
+
+    /** Runs {@code fn} on a read snapshot. */
+    public <R> R read(ReadFn<R> fn) throws IOException {
+        Txn<byte[]> txn = begin(false);
+        try (txn) {
+            return fn.apply(new GraphTxn(this, txn));
+        } finally {
+            resize.readLock().unlock();
+        }
+    }
+
+    /**
+     * Runs {@code fn} in a write transaction and commits. Writers of all processes take turns;
+     * keep {@code fn} short and never do driver work inside it. A thread holding a
+     * {@link Snapshot} must not write (the map may need to grow, which waits for snapshots).
+     */
+    public <R> R write(WriteFn<R> fn) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            Txn<byte[]> txn = begin(true);
+            try (txn) {
+                R r = fn.apply(new GraphTxn(this, txn));
+                txn.commit();
+                return r;
+            } catch (Env.MapFullException e) {
+                if (attempt >= 20) throw new GraphException("graph database at " + dir + " cannot grow past " + mapSize, e);
+            } catch (LmdbException e) {
+                throw new GraphException("graph database at " + dir + ": " + e.getMessage(), e);
+            } finally {
+                resize.readLock().unlock();
+            }
+            grow();
+        }
+    }
+
+    /**
+     * A read snapshot held open for many lookups (listing, benchmarks); close it promptly,
+     * since LMDB cannot reuse pages a snapshot still sees.
+     */
+    public Snapshot snapshot() throws GraphException {
+        return new Snapshot(begin(false));
+    }
+
+    /** A long-lived read view; closing it releases the snapshot. */
+    public final class Snapshot implements AutoCloseable {
+        private final Txn<byte[]> txn;
+        private final GraphTxn view;
+
+        private Snapshot(Txn<byte[]> txn) {
+            this.txn = txn;
+            this.view = new GraphTxn(GraphDb.this, txn);
+        }
+
+        public GraphTxn view() {
+            return view;
+        }
+
+        @Override
+        public void close() {
+            try {
+                txn.close();
+            } finally {
+                resize.readLock().unlock();
+            }
+        }
+    }
+
+    /**
+     * The store-wide lock serialising repair passes and GC across processes and threads.
+     * Ordinary reads and writes do not take it.
+     */
+    public StoreLock lockStore() throws GraphException {
+        ReentrantLock jvm = JVM_STORE_LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), p -> new ReentrantLock());
+        jvm.lock();
+        try {
+            FileChannel ch = FileChannel.open(dir.resolve("store.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            try {
+                return new StoreLock(jvm, ch, ch.lock());
+            } catch (IOException e) {
+                ch.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            jvm.unlock();
+            throw new GraphException("cannot lock graph store " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Held store lock. */
+    public static final class StoreLock implements AutoCloseable {
+        private final ReentrantLock jvm;
+        private final FileChannel channel;
+        private final FileLock lock;
+
+        private StoreLock(ReentrantLock jvm, FileChannel channel, FileLock lock) {
+            this.jvm = jvm;
+            this.channel = channel;
+            this.lock = lock;
+        }
+
+        @Override
+        public void close() throws GraphException {
+            try {
+                lock.release();
+                channel.close();
+            } catch (IOException e) {
+                throw new GraphException("cannot release store lock: " + e.getMessage(), e);
+            } finally {
+                jvm.unlock();
+            }
+        }
+    }
+
+    /** Begins a transaction with the resize read lock held; the caller unlocks after closing it. */
+    private Txn<byte[]> begin(boolean write) throws GraphException {
+        for (int attempt = 0; ; attempt++) {
+            resize.readLock().lock();
+            try {
+                return write ? env.txnWrite() : env.txnRead();
+            } catch (Dbi.MapResizedException e) {
+                resize.readLock().unlock();
+                if (attempt >= 3) throw new GraphException("graph database at " + dir + " keeps resizing", e);
+                // Another process grew the map: adopt its size (0 = the size the file now has).
+                resize(0);
+            } catch (LmdbException e) {
+                resize.readLock().unlock();
+                throw new GraphException("graph database at " + dir + ": cannot begin transaction: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private void grow() {
+        resize(mapSize * 2);
+    }
+
+    // LMDB allows mdb_env_set_mapsize only while this process has no transaction open.
+    private void resize(long size) {
+        resize.writeLock().lock();
+        try {
+            env.setMapSize(size);
+            mapSize = env.info().mapSize;
+        } finally {
+            resize.writeLock().unlock();
+        }
+    }
+
+    @Override
+    public void close() {
+        resize.writeLock().lock();
+        try {
+            env.close();
+        } finally {
+            resize.writeLock().unlock();
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package io.jstore.graph;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.lmdbjava.Cursor;
+import org.lmdbjava.CursorIterable;
+import org.lmdbjava.Dbi;
+import org.lmdbjava.GetOp;
+import org.lmdbjava.SeekOp;
+import org.lmdbjava.Txn;
+
+/**
+ * Typed access to the named databases inside one LMDB transaction. A read transaction sees
+ * one consistent snapshot; a write transaction's changes all land at commit or none do. The
+ * secondary indexes (cache id → ChainID, children by parent) are kept by {@link #putLayer}
+ * and {@link #deleteLayer} here and nowhere else.
+ */
+public final class GraphTxn {
+    /** Child entries for layers still being created are marked so they never look like a ChainID. */
+    static final String INCOMPLETE_CHILD = "incomplete:";
+
+    private final GraphDb db;
+    private final Txn<byte[]> txn;
+
+    GraphTxn(GraphDb db, Txn<byte[]> txn) {
+        this.db = db;
+        this.txn = txn;
+    }
+
+    Txn<byte[]> raw() {
+        return txn;
+    }
+
+    // ---- layers
+
+    public Optional<LayerRecord> layer(String chainId) throws GraphException.CorruptException {
+        byte[] v = db.layers.get(txn, Codec.key(chainId));
+        return v == null ? Optional.empty() : Optional.of(Codec.layer(v));
+    }
+
+    /** The layer or {@link GraphException.NotFoundException}. */
+    public LayerRecord requireLayer(String chainId) throws GraphException {
+        return layer(chainId).orElseThrow(() -> new GraphException.NotFoundException("layer", chainId));
+    }
+
+    /** Who owns a driver layer: a ChainID, or {@code container:<id>} for a container's read-write layer. */
+    public Optional<String> cacheOwner(String cacheId) {
+        byte[] v = db.cache.get(txn, Codec.key(cacheId));
+        return v == null ? Optional.empty() : Optional.of(Codec.string(v));
+    }
+
+    public List<LayerRecord> layers() throws GraphException.CorruptException {
+        List<LayerRecord> out = new ArrayList<>();
+        try (CursorIterable<byte[]> it = db.layers.iterate(txn)) {
+            for (CursorIterable.KeyVal<byte[]> kv : it) out.add(Codec.layer(kv.val()));
+        }
+        return out;
+    }
+
+    /** Children of a layer: ChainIDs of complete ones and {@code incomplete:<cacheId>} for ones being made. */
+    public List<String> children(String chainId) {
+        List<String> out = new ArrayList<>();
+        try (Cursor<byte[]> c = db.children.openCursor(txn)) {
+            if (c.get(Codec.key(chainId), GetOp.MDB_SET_KEY)) {
+                do {
+                    out.add(Codec.string(c.val()));
+                } while (c.seek(SeekOp.MDB_NEXT_DUP));
+            }
+        }
+        return out;
+    }
+
+    /** Walks from {@code chainId} down to its base layer, top first. */
+    public List<LayerRecord> chain(String chainId) throws GraphException {
+        List<LayerRecord> out = new ArrayList<>();
+        for (String at = chainId; at != null; ) {
+            LayerRecord r = layer(at).orElseThrow(() -> new GraphException.CorruptException(
+                    "layer chain of " + chainId + " is broken: no record for " + out.size() + "-th parent"));
+            out.add(r);
+            at = r.parent();
+            if (out.size() > 100_000) throw new GraphException.CorruptException("layer chain of " + chainId + " loops");
+        }
+        return out;
+    }
+
+    public void putLayer(LayerRecord r) {
+        db.layers.put(txn, Codec.key(r.chainId()), Codec.layer(r));
+        db.cache.put(txn, Codec.key(r.cacheId()), Codec.key(r.chainId()));
+        if (r.parent() != null) db.children.put(txn, Codec.key(r.parent()), Codec.key(r.chainId()));
+    }
+
+    /** Changes only the reference count; the indexes do not move. */
+    public void updateLayer(LayerRecord r) {
+        db.layers.put(txn, Codec.key(r.chainId()), Codec.layer(r));
+    }
+
+    public void deleteLayer(LayerRecord r) {
+        db.layers.delete(txn, Codec.key(r.chainId()));
+        db.cache.delete(txn, Codec.key(r.cacheId()));
+        if (r.parent() != null) db.children.delete(txn, Codec.key(r.parent()), Codec.key(r.chainId()));
+    }
+
+    // ---- work in progress
+
+    public Optional<IncompleteRecord> incomplete(String cacheId) throws GraphException.CorruptException {
+        byte[] v = db.incomplete.get(txn, Codec.key(cacheId));
+        return v == null ? Optional.empty() : Optional.of(Codec.incomplete(v));
+    }
+
+    public List<IncompleteRecord> incompletes() throws GraphException.CorruptException {
+        List<IncompleteRecord> out = new ArrayList<>();
+        try (CursorIterable<byte[]> it = db.incomplete.iterate(txn)) {
+            for (CursorIterable.KeyVal<byte[]> kv : it) out.add(Codec.incomplete(kv.val()));
+        }
+        return out;
+    }
+
+    /** Records work in progress; a parent named in it is held as a child entry so GC leaves it alone. */
+    public void putIncomplete(IncompleteRecord r) {
+        db.incomplete.put(txn, Codec.key(r.cacheId()), Codec.incomplete(r));
+        if (r.parentChainId() != null) {
+            db.children.put(txn, Codec.key(r.parentChainId()), Codec.key(INCOMPLETE_CHILD + r.cacheId()));
+        }
+    }
+
+    public void deleteIncomplete(IncompleteRecord r) {
+        db.incomplete.delete(txn, Codec.key(r.cacheId()));
+        if (r.parentChainId() != null) {
+            db.children.delete(txn, Codec.key(r.parentChainId()), Codec.key(INCOMPLETE_CHILD + r.cacheId()));
+        }
+    }
+
+    // ---- images and names
+
+    public Optional<ImageRecord> image(String id) throws GraphException.CorruptException {
+        byte[] v = db.images.get(txn, Codec.key(id));
+        return v == null ? Optional.empty() : Optional.of(Codec.image(v));
+    }
+
+    public List<ImageRecord> images() throws GraphException.CorruptException {
+        List<ImageRecord> out = new ArrayList<>();
+        try (CursorIterable<byte[]> it = db.images.iterate(txn)) {
+            for (CursorIterable.KeyVal<byte[]> kv : it) out.add(Codec.image(kv.val()));
+        }
+        return out;
+    }
+
+    public void putImage(ImageRecord r) {
+        db.images.put(txn, Codec.key(r.id()), Codec.image(r));
+    }
+
+    public void deleteImage(String id) {
+        db.images.delete(txn, Codec.key(id));
+    }
+
+    public Optional<String> imageOfName(String name) {
+        byte[] v = db.names.get(txn, Codec.key(name));
+        return v == null ? Optional.empty() : Optional.of(Codec.string(v));
+    }
+
+    /** All names, each with the image id it points to, sorted by name. */
+    public List<String[]> names() {
+        List<String[]> out = new ArrayList<>();
+        try (CursorIterable<byte[]> it = db.names.iterate(txn)) {
+            for (CursorIterable.KeyVal<byte[]> kv : it) out.add(new String[] {Codec.string(kv.key()), Codec.string(kv.val())});
+        }
+        return out;
+    }
+
+    public List<String> namesOf(String imageId) {
+        List<String> out = new ArrayList<>();
+        for (String[] n : names()) if (n[1].equals(imageId)) out.add(n[0]);
+        return out;
+    }
+
+    public void putName(String name, String imageId) {
+        db.names.put(txn, Codec.key(name), Codec.key(imageId));
+    }
+
+    public void deleteName(String name) {
+        db.names.delete(txn, Codec.key(name));
+    }
+
+    // ---- containers
+
+    public Optional<ContainerRecord> container(String id) throws GraphException.CorruptException {
+        byte[] v = db.containers.get(txn, Codec.key(id));
+        return v == null ? Optional.empty() : Optional.of(Codec.container(v));
+    }
+
+    public List<ContainerRecord> containers() throws GraphException.CorruptException {
+        List<ContainerRecord> out = new ArrayList<>();
+        try (CursorIterable<byte[]> it = db.containers.iterate(txn)) {
+            for (CursorIterable.KeyVal<byte[]> kv : it) out.add(Codec.container(kv.val()));
+        }
+        return out;
+    }
+
+    /** Also indexes the container's cache id, so fsck recognises its driver layer. */
+    public void putContainer(ContainerRecord r) {
+        db.containers.put(txn, Codec.key(r.id()), Codec.container(r));
+        db.cache.put(txn, Codec.key(r.cacheId()), Codec.key("container:" + r.id()));
+    }
+
+    public void deleteContainer(ContainerRecord r) {
+        db.containers.delete(txn, Codec.key(r.id()));
+        db.cache.delete(txn, Codec.key(r.cacheId()));
+    }
+
+    // ---- mounts
+
+    public Optional<MountRecord> mounts(String cacheId) throws GraphException.CorruptException {
+        byte[] v = db.mounts.get(txn, Codec.key(cacheId));
+        return v == null ? Optional.empty() : Optional.of(Codec.mounts(v));
+    }
+
+    public List<MountRecord> allMounts() throws GraphException.CorruptException {
+        List<MountRecord> out = new ArrayList<>();
+        try (CursorIterable<byte[]> it = db.mounts.iterate(txn)) {
+            for (CursorIterable.KeyVal<byte[]> kv : it) out.add(Codec.mounts(kv.val()));
+        }
+        return out;
+    }
+
+    /** Stores the holders, or deletes the entry when there are none. */
+    public void putMounts(MountRecord r) {
+        if (r.holders().isEmpty()) db.mounts.delete(txn, Codec.key(r.cacheId()));
+        else db.mounts.put(txn, Codec.key(r.cacheId()), Codec.mounts(r));
+    }
+
+    // ---- store facts
+
+    public Optional<String> meta(String key) {
+        byte[] v = db.meta.get(txn, Codec.key(key));
+        return v == null ? Optional.empty() : Optional.of(Codec.string(v));
+    }
+
+    public void putMeta(String key, String value) {
+        db.meta.put(txn, Codec.key(key), Codec.key(value));
+    }
+
+    static boolean exists(Dbi<byte[]> dbi, Txn<byte[]> txn, String key) {
+        return dbi.get(txn, Codec.key(key)) != null;
+    }
+}

@@ -1,0 +1,158 @@
+package io.jstore.graph;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class GraphDbTest {
+    @TempDir
+    Path dir;
+
+    static String digest(int n) {
+        return Digests.of(("layer-" + n).getBytes());
+    }
+
+    static LayerRecord layer(String chain, String diff, String parent, String cache) {
+        return new LayerRecord(chain, diff, parent, "vfs", cache, 1234, null, 0, 1, 0);
+    }
+
+    @Test
+    void chainIdFollowsTheOciRule() {
+        String d = digest(1);
+        assertEquals(d, Digests.chainId(null, d), "a base layer's ChainID is its DiffID");
+        // Reference value computed outside Java: sha256("sha256:aaa… sha256:bbb…").
+        assertEquals("sha256:ccd722928bd92476ba1745586fed6e45a102504185ad88cd89e01ff116fd146c",
+                Digests.chainId("sha256:" + "a".repeat(64), "sha256:" + "b".repeat(64)));
+    }
+
+    @Test
+    void recordsRoundTripAndIndexesFollowLayers() throws Exception {
+        String base = digest(1);
+        String top = Digests.chainId(base, digest(2));
+        try (GraphDb db = GraphDb.open(dir)) {
+            db.write(t -> {
+                t.putLayer(layer(base, base, null, "c1"));
+                t.putLayer(layer(top, digest(2), base, "c2"));
+                t.putImage(new ImageRecord(digest(9), "{\"rootfs\":{}}", List.of(base, digest(2)), top, null, 5));
+                t.putName("busybox:latest", digest(9));
+                t.putContainer(new ContainerRecord("ctr", "c3", digest(9), top, 7, "created", Map.of("k", "v")));
+                return null;
+            });
+        }
+        try (GraphDb db = GraphDb.open(dir)) {
+            db.read(t -> {
+                assertEquals(layer(top, digest(2), base, "c2"), t.requireLayer(top));
+                assertEquals(List.of(top), t.children(base));
+                assertEquals(top, t.cacheOwner("c2").orElseThrow());
+                assertEquals("container:ctr", t.cacheOwner("c3").orElseThrow());
+                assertEquals(List.of(top, base), t.chain(top).stream().map(LayerRecord::chainId).toList());
+                assertEquals(digest(9), t.imageOfName("busybox:latest").orElseThrow());
+                assertEquals(List.of("busybox:latest"), t.namesOf(digest(9)));
+                assertEquals(Map.of("k", "v"), t.container("ctr").orElseThrow().config());
+                return null;
+            });
+            db.write(t -> {
+                t.deleteLayer(t.requireLayer(top));
+                return null;
+            });
+            db.read(t -> {
+                assertTrue(t.children(base).isEmpty());
+                assertTrue(t.cacheOwner("c2").isEmpty());
+                assertThrows(GraphException.NotFoundException.class, () -> t.requireLayer(top));
+                return null;
+            });
+        }
+    }
+
+    @Test
+    void incompleteWorkHoldsItsParentAsAChild() throws Exception {
+        String base = digest(1);
+        try (GraphDb db = GraphDb.open(dir)) {
+            IncompleteRecord inc = IncompleteRecord.mine("c9", IncompleteRecord.Kind.LAYER,
+                    IncompleteRecord.Op.CREATING, base, "vfs");
+            db.write(t -> {
+                t.putLayer(layer(base, base, null, "c1"));
+                t.putIncomplete(inc);
+                return null;
+            });
+            assertEquals(List.of("incomplete:c9"), db.read(t -> t.children(base)));
+            assertTrue(inc.ownerAlive(), "this process owns it");
+            assertEquals(inc, db.read(t -> t.incomplete("c9")).orElseThrow());
+            db.write(t -> {
+                t.deleteIncomplete(inc);
+                return null;
+            });
+            assertTrue(db.read(t -> t.children(base)).isEmpty());
+        }
+    }
+
+    @Test
+    void deadOwnerIsRecognisedEvenIfThePidIsReused() {
+        IncompleteRecord reused = new IncompleteRecord("c", IncompleteRecord.Kind.LAYER, IncompleteRecord.Op.CREATING,
+                null, "vfs", ProcessHandle.current().pid(), 12345, 0);
+        assertTrue(!reused.ownerAlive(), "same pid, other start time: not the owner");
+        IncompleteRecord gone = new IncompleteRecord("c", IncompleteRecord.Kind.LAYER, IncompleteRecord.Op.CREATING,
+                null, "vfs", Integer.MAX_VALUE - 7, 1, 0);
+        assertTrue(!gone.ownerAlive());
+    }
+
+    @Test
+    void mapGrowsWhenFull() throws Exception {
+        int n = 20_000;
+        try (GraphDb db = GraphDb.open(dir, 1L << 20)) {
+            long before = db.mapSize();
+            for (int batch = 0; batch < n; batch += 2_000) {
+                int from = batch;
+                db.write(t -> {
+                    for (int i = from; i < from + 2_000; i++) t.putLayer(layer(digest(i), digest(i), null, "c" + i));
+                    return null;
+                });
+            }
+            assertTrue(db.mapSize() > before, "map grew from " + before + " to " + db.mapSize());
+        }
+        try (GraphDb db = GraphDb.open(dir, 1L << 20)) {
+            assertEquals(n, db.read(GraphTxn::layers).size());
+            assertEquals("c77", db.read(t -> t.requireLayer(digest(77))).cacheId());
+        }
+    }
+
+    @Test
+    void corruptRecordsFailTyped() {
+        byte[] good = Codec.layer(layer(digest(1), digest(1), null, "c1"));
+        byte[] truncated = java.util.Arrays.copyOf(good, good.length / 2);
+        assertThrows(GraphException.CorruptException.class, () -> Codec.layer(truncated));
+        assertThrows(GraphException.CorruptException.class, () -> Codec.layer(new byte[] {9, 1, 2}));
+        assertThrows(GraphException.CorruptException.class, () -> Digests.check("sha256:XYZ"));
+    }
+
+    @Test
+    void storeLockIsExclusiveAcrossThreads() throws Exception {
+        try (GraphDb db = GraphDb.open(dir)) {
+            java.util.concurrent.atomic.AtomicInteger inside = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger maxInside = new java.util.concurrent.atomic.AtomicInteger();
+            Thread[] ts = new Thread[4];
+            for (int i = 0; i < ts.length; i++) {
+                ts[i] = new Thread(() -> {
+                    for (int k = 0; k < 20; k++) {
+                        try (GraphDb.StoreLock l = db.lockStore()) {
+                            maxInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+                            Thread.onSpinWait();
+                            inside.decrementAndGet();
+                        } catch (GraphException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                });
+                ts[i].start();
+            }
+            for (Thread t : ts) t.join();
+            assertEquals(1, maxInside.get());
+        }
+    }
+}
