@@ -104,6 +104,24 @@ final class Codec {
         return new MountRecord(cache, hs);
     }
 
+    static byte[] lease(Lease r) {
+        Out o = new Out();
+        o.str(r.id()).num(r.ownerPid()).num(r.ownerStart()).num(r.chainIds().size());
+        r.chainIds().forEach(o::str);
+        return o.bytes();
+    }
+
+    static Lease lease(byte[] b) throws GraphException.CorruptException {
+        In i = new In(b, "lease");
+        String id = i.str();
+        long pid = i.num();
+        long start = i.num();
+        int n = i.count();
+        List<String> ids = new ArrayList<>(n);
+        for (int k = 0; k < n; k++) ids.add(i.str());
+        return new Lease(id, pid, start, ids);
+    }
+
     static byte[] key(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -21,7 +21,7 @@ import org.lmdbjava.Txn;
 /**
  * The graph's database: one LMDB environment in {@code <dir>} (data.mdb, lock.mdb) holding
  * the named databases {@code layers}, {@code cache}, {@code children}, {@code images},
- * {@code names}, {@code containers}, {@code incomplete}, {@code mounts} and {@code meta}.
+ * {@code names}, {@code containers}, {@code incomplete}, {@code mounts}, {@code leases} and {@code meta}.
  *
  * <p>LMDB gives many readers and one writer across processes (its lock file holds a robust
  * mutex, so a writer killed mid-transaction loses its transaction and nothing else). Nothing
@@ -50,6 +50,7 @@ public final class GraphDb implements AutoCloseable {
     final Dbi<byte[]> containers;
     final Dbi<byte[]> incomplete;
     final Dbi<byte[]> mounts;
+    final Dbi<byte[]> leases;
     final Dbi<byte[]> meta;
 
     /** A function of a read view. */
@@ -84,6 +85,7 @@ public final class GraphDb implements AutoCloseable {
             containers = env.openDbi("containers", DbiFlags.MDB_CREATE);
             incomplete = env.openDbi("incomplete", DbiFlags.MDB_CREATE);
             mounts = env.openDbi("mounts", DbiFlags.MDB_CREATE);
+            leases = env.openDbi("leases", DbiFlags.MDB_CREATE);
             meta = env.openDbi("meta", DbiFlags.MDB_CREATE);
         } catch (LmdbException e) {
             env.close();

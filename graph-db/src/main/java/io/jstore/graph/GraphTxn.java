@@ -229,6 +229,29 @@ public final class GraphTxn {
         else db.mounts.put(txn, Codec.key(r.cacheId()), Codec.mounts(r));
     }
 
+    // ---- leases
+
+    public List<Lease> leases() throws GraphException.CorruptException {
+        List<Lease> out = new ArrayList<>();
+        try (CursorIterable<byte[]> it = db.leases.iterate(txn)) {
+            for (CursorIterable.KeyVal<byte[]> kv : it) out.add(Codec.lease(kv.val()));
+        }
+        return out;
+    }
+
+    public Optional<Lease> lease(String id) throws GraphException.CorruptException {
+        byte[] v = db.leases.get(txn, Codec.key(id));
+        return v == null ? Optional.empty() : Optional.of(Codec.lease(v));
+    }
+
+    public void putLease(Lease l) {
+        db.leases.put(txn, Codec.key(l.id()), Codec.lease(l));
+    }
+
+    public void deleteLease(String id) {
+        db.leases.delete(txn, Codec.key(id));
+    }
+
     // ---- store facts
 
     public Optional<String> meta(String key) {

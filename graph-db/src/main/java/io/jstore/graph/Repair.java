@@ -1,0 +1,144 @@
+package io.jstore.graph;
+
+import io.jstore.driver.DriverException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The crash-repair pass (run by every open) and {@code fsck} (the same plus consistency
+ * checks). Only work whose owner process is dead is touched, so it is safe while other
+ * processes use the store; the store lock keeps two repairs from racing each other.
+ */
+public final class Repair {
+    private final Graph graph;
+
+    /**
+     * What a pass did: {@code fixed} it repaired, {@code problems} it found but can not fix
+     * (a record whose driver layer vanished: the content is gone, only re-import helps).
+     */
+    public record Report(List<String> fixed, List<String> problems) {
+        public Report {
+            fixed = List.copyOf(fixed);
+            problems = List.copyOf(problems);
+        }
+
+        public boolean clean() {
+            return fixed.isEmpty() && problems.isEmpty();
+        }
+    }
+
+    Repair(Graph graph) {
+        this.graph = graph;
+    }
+
+    Report run(boolean full) throws IOException {
+        try (GraphDb.StoreLock lock = graph.db().lockStore()) {
+            return runLocked(full);
+        }
+    }
+
+    Report runLocked(boolean full) throws IOException {
+        List<String> fixed = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        GraphDb db = graph.db();
+
+        for (Lease l : db.read(GraphTxn::leases)) {
+            if (l.ownerAlive()) continue;
+            db.write(t -> {
+                t.deleteLease(l.id());
+                return null;
+            });
+            fixed.add("dropped lease " + l.id() + " of dead process " + l.ownerPid());
+        }
+
+        for (IncompleteRecord inc : db.read(GraphTxn::incompletes)) {
+            if (inc.ownerAlive()) continue;
+            try {
+                boolean had = graph.driver().exists(inc.cacheId());
+                Collector.finishRemoval(graph, inc);
+                String what = inc.op() == IncompleteRecord.Op.CREATING ? "half-made" : "half-removed";
+                fixed.add((had ? "removed " : "forgot ") + what + " " + inc.kind().name().toLowerCase()
+                        + " " + inc.cacheId() + " of dead process " + inc.ownerPid());
+            } catch (DriverException e) {
+                problems.add("cannot remove half-made layer " + inc.cacheId() + ": " + e.getMessage());
+            }
+        }
+
+        for (MountRecord m : db.read(GraphTxn::allMounts)) {
+            List<MountRecord.Holder> live = m.holders().stream().filter(MountRecord.Holder::alive).toList();
+            if (live.size() == m.holders().size()) continue;
+            db.write(t -> {
+                t.putMounts(new MountRecord(m.cacheId(), live));
+                return null;
+            });
+            fixed.add("dropped " + (m.holders().size() - live.size()) + " mount reference(s) of dead processes on "
+                    + m.cacheId());
+        }
+
+        if (full) check(fixed, problems);
+        return new Report(fixed, problems);
+    }
+
+    /** Consistency of the records with each other and with the driver. */
+    private void check(List<String> fixed, List<String> problems) throws IOException {
+        GraphDb db = graph.db();
+        Map<String, Integer> expectedRefs = new HashMap<>();
+        db.read(t -> {
+            for (LayerRecord l : t.layers()) {
+                if (!graph.driver().exists(l.cacheId())) {
+                    problems.add("layer " + l.chainId() + ": its driver layer " + l.cacheId() + " is gone");
+                }
+                if (l.parent() != null && t.layer(l.parent()).isEmpty()) {
+                    problems.add("layer " + l.chainId() + ": parent " + l.parent() + " has no record");
+                }
+                if (!l.chainId().equals(Digests.chainId(l.parent(), l.diffId()))) {
+                    problems.add("layer " + l.chainId() + ": ChainID does not follow from parent and DiffID");
+                }
+            }
+            for (ImageRecord i : t.images()) {
+                if (i.topChainId() == null) continue;
+                expectedRefs.merge(i.topChainId(), 1, Integer::sum);
+                try {
+                    t.chain(i.topChainId());
+                } catch (GraphException e) {
+                    problems.add("image " + i.id() + ": " + e.getMessage());
+                }
+            }
+            for (ContainerRecord c : t.containers()) {
+                if (c.layer() != null) expectedRefs.merge(c.layer(), 1, Integer::sum);
+                if (!graph.driver().exists(c.cacheId())) {
+                    problems.add("container " + c.id() + ": its driver layer " + c.cacheId() + " is gone");
+                }
+            }
+            return null;
+        });
+        // Explicit holds are not recorded apart, so a count may be higher than images and
+        // containers explain, never lower.
+        for (Map.Entry<String, Integer> e : expectedRefs.entrySet()) {
+            db.write(t -> {
+                t.layer(e.getKey()).ifPresent(l -> {
+                    if (l.refCount() < e.getValue()) {
+                        t.updateLayer(l.withRefCount(e.getValue()));
+                        fixed.add("layer " + l.chainId() + ": reference count " + l.refCount() + " raised to " + e.getValue());
+                    }
+                });
+                return null;
+            });
+        }
+        List<String[]> dangling = db.read(t -> {
+            List<String[]> out = new ArrayList<>();
+            for (String[] n : t.names()) if (t.image(n[1]).isEmpty()) out.add(n);
+            return out;
+        });
+        for (String[] n : dangling) {
+            db.write(t -> {
+                t.deleteName(n[0]);
+                return null;
+            });
+            fixed.add("removed name " + n[0] + " of missing image " + n[1]);
+        }
+    }
+}
