@@ -12,6 +12,7 @@ import java.util.Map;
 public final class Filesystems {
     private Filesystems() {}
 
+    /** {@code f_type} values of the filesystems jstore's drivers care about (linux/magic.h). */
     public static final long EXT4_MAGIC = 0xEF53L;
     public static final long XFS_MAGIC = 0x58465342L;
     public static final long BTRFS_MAGIC = 0x9123683EL;

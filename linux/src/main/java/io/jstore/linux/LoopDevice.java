@@ -139,8 +139,13 @@ public final class LoopDevice implements AutoCloseable {
 
     /** The kernel's view of a binding: offset and size limit in bytes, {@code LO_FLAGS_*}, name. */
     public record Status(long offset, long sizeLimit, int flags, String fileName) {
+        /** The device refuses writes. */
         public boolean readOnly() { return (flags & LO_FLAGS_READ_ONLY) != 0; }
+
+        /** The kernel unbinds the device when its last opener closes it. */
         public boolean autoclear() { return (flags & LO_FLAGS_AUTOCLEAR) != 0; }
+
+        /** I/O to the backing file bypasses its page cache. */
         public boolean directIo() { return (flags & LO_FLAGS_DIRECT_IO) != 0; }
     }
 

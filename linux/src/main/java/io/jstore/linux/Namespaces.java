@@ -16,6 +16,7 @@ import java.nio.file.Path;
 public final class Namespaces {
     private Namespaces() {}
 
+    /** Namespace kinds for {@link #unshare} and {@link #setns} (sched.h). */
     public static final int CLONE_NEWNS = 0x00020000;
     public static final int CLONE_NEWCGROUP = 0x02000000;
     public static final int CLONE_NEWUTS = 0x04000000;

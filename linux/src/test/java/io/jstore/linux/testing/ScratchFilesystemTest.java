@@ -2,12 +2,15 @@ package io.jstore.linux.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstore.linux.Filesystems;
 import io.jstore.linux.LoopDevice;
 import io.jstore.linux.MountInfo;
 import io.jstore.linux.Mounts;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,6 +96,35 @@ class ScratchFilesystemTest {
             Teardown.remove(stale, null);
             Files.deleteIfExists(mine);
         }
+    }
+
+    @Test
+    void aKilledJvmsFilesystemIsCleanedByTheNextRun() throws Exception {
+        Root.assumeRoot();
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", cp, ScratchChild.class.getName(), "XFS").redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Path dir;
+        int loop;
+        try {
+            String out = new BufferedReader(new InputStreamReader(child.getInputStream())).readLine();
+            assertNotNull(out, "the child made no scratch filesystem (its stderr is above)");
+            String[] line = out.split(" ");
+            dir = Path.of(line[0]);
+            loop = Integer.parseInt(line[1]);
+        } finally {
+            child.destroyForcibly(); // SIGKILL: no finally, no shutdown hook runs in the child
+            child.waitFor();
+        }
+        assertTrue(MountInfo.isMountPoint(dir.resolve("mnt")), "the killed JVM left its mount");
+        assertEquals(dir.resolve("image"), LoopDevice.backingFileOf(loop).orElseThrow());
+        assertTrue(StaleScratch.isStale(dir));
+
+        StaleScratch.clean(ScratchFilesystem.BASE);
+
+        assertFalse(Files.exists(dir));
+        assertTrue(MountInfo.under(dir).isEmpty());
+        assertTrue(LoopDevice.attachedTo(dir.resolve("image")).isEmpty(), "autoclear unbound the loop on unmount");
     }
 
     private static String run(String... cmd) throws Exception {
