@@ -1,0 +1,63 @@
+package io.jstore.layer;
+
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/** Counts and hashes (sha256) every byte read through it; skipping reads too, so the digest covers all. */
+final class DigestingInputStream extends FilterInputStream {
+    private final MessageDigest sha256;
+    private long count;
+
+    DigestingInputStream(InputStream in) {
+        super(in);
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK always has SHA-256", e);
+        }
+    }
+
+    @Override
+    public int read() throws IOException {
+        int b = in.read();
+        if (b >= 0) {
+            sha256.update((byte) b);
+            count++;
+        }
+        return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        int n = in.read(b, off, len);
+        if (n > 0) {
+            sha256.update(b, off, n);
+            count += n;
+        }
+        return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+        byte[] scratch = new byte[(int) Math.min(n, 1 << 16)];
+        int r = read(scratch, 0, scratch.length);
+        return Math.max(r, 0);
+    }
+
+    @Override
+    public boolean markSupported() {
+        return false;
+    }
+
+    long count() {
+        return count;
+    }
+
+    String digest() {
+        return "sha256:" + HexFormat.of().formatHex(sha256.digest());
+    }
+}

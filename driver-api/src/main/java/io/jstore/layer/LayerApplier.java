@@ -1,0 +1,283 @@
+package io.jstore.layer;
+
+import io.jstore.linux.FileStat;
+import io.jstore.linux.Inodes;
+import io.jstore.linux.SyscallException;
+import io.jstore.linux.Xattrs;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Applies an OCI layer (plain, gzip or zstd tar) onto a directory, streaming: entries replace
+ * what is there (file over dir, dir over file, link over anything) as Docker and containerd
+ * do, a directory over a directory keeps its content, hardlinks may name earlier entries or
+ * files already in the target, whiteouts delete (or, for overlay, become 0/0 devices),
+ * directory times are set after their children.
+ *
+ * <p>Untrusted input: every name is resolved inside the target by {@link TargetRoot}; the
+ * layer's own {@code trusted.overlay.*} xattrs are dropped so a layer cannot forge overlay's
+ * opaque or redirect markers.
+ */
+public final class LayerApplier {
+    private static final int CHUNK = 1 << 20;
+    private static final int HOLE = 4096;
+    private static final byte[] ZERO_BLOCK = new byte[HOLE];
+    private static final String WHITEOUT = ".wh.";
+    private static final String OPAQUE = ".wh..wh..opq";
+    private static final byte[] OPAQUE_VALUE = {'y'};
+
+    private final TargetRoot target;
+    private final ApplyOptions options;
+    private final byte[] buf = new byte[CHUNK];
+    private final Set<String> written = new HashSet<>();
+    private final List<Object[]> dirTimes = new ArrayList<>();
+    private TarReader tar;
+    /** A directory or symlink went away: cached parents may be stale from the next entry on. */
+    private boolean stale;
+
+    private LayerApplier(TargetRoot target, ApplyOptions options) {
+        this.target = target;
+        this.options = options;
+    }
+
+    /** Applies {@code layer} onto the directory {@code target}. The stream is read to its end, not closed. */
+    public static ApplyResult apply(InputStream layer, Path target, ApplyOptions options) throws IOException {
+        DigestingInputStream digest = new DigestingInputStream(Compression.decompressing(layer));
+        try (TargetRoot root = new TargetRoot(target)) {
+            LayerApplier a = new LayerApplier(root, options);
+            long entries = a.run(new TarReader(new BufferedInputStream(digest, CHUNK)));
+            return new ApplyResult(digest.count(), digest.digest(), entries);
+        } catch (java.util.zip.ZipException e) {
+            throw new LayerFormatException(null, "corrupt gzip stream: " + e.getMessage(), e);
+        } catch (java.io.EOFException e) {
+            throw new LayerFormatException(null, "truncated compressed stream", e);
+        } catch (com.github.luben.zstd.ZstdIOException e) {
+            throw new LayerFormatException(null, "corrupt zstd stream: " + e.getMessage(), e);
+        }
+    }
+
+    private long run(TarReader reader) throws IOException {
+        this.tar = reader;
+        long n = 0;
+        for (TarEntry e; (e = tar.next()) != null; n++) {
+            if (stale) {
+                target.invalidate();
+                stale = false;
+            }
+            entry(e);
+        }
+        target.invalidate();
+        for (int i = dirTimes.size() - 1; i >= 0; i--) {
+            Object[] d = dirTimes.get(i);
+            @SuppressWarnings("unchecked") List<String> comps = (List<String>) d[0];
+            Path p = existing(comps, (String) d[1]);
+            if (p != null) Inodes.setTimes(p, (long) d[2], (long) d[3]);
+        }
+        return n;
+    }
+
+    private void entry(TarEntry e) throws IOException {
+        List<String> comps = TargetRoot.components(e.name(), e.name());
+        if (comps.isEmpty()) {
+            if (e.type() != TarEntry.DIRECTORY) throw new LayerFormatException(e.name(), "the root can only be a directory");
+            Path root = target.existingDir("", e.name());
+            Metadata.restoreOwnerModeXattrs(root, attributes(e, FileStat.S_IFDIR), options.chown());
+            dirTimes.add(new Object[] {comps, e.name(), atime(e), e.mtimeNanos()});
+            return;
+        }
+        String base = comps.get(comps.size() - 1);
+        if (base.startsWith(WHITEOUT)) {
+            marker(e, comps, base);
+            return;
+        }
+        Path parent = target.dir(comps, comps.size() - 1, e.name());
+        Path p = parent.resolve(base);
+        written.add(String.join("/", comps));
+        switch (e.type()) {
+            case TarEntry.DIRECTORY -> directory(e, comps, p);
+            case TarEntry.REGULAR -> {
+                regular(e, p);
+                Metadata.restore(p, attributes(e, FileStat.S_IFREG), options.chown());
+            }
+            case TarEntry.SYMLINK -> {
+                create(e, p, () -> Files.createSymbolicLink(p, Path.of(e.linkName())));
+                Metadata.restore(p, attributes(e, FileStat.S_IFLNK), options.chown());
+            }
+            case TarEntry.HARDLINK -> hardlink(e, p);
+            default -> {
+                int type = e.type() == TarEntry.CHAR_DEVICE ? FileStat.S_IFCHR
+                        : e.type() == TarEntry.BLOCK_DEVICE ? FileStat.S_IFBLK : FileStat.S_IFIFO;
+                create(e, p, () -> Inodes.mknod(p, type, 0600, e.devMajor(), e.devMinor()));
+                Metadata.restore(p, attributes(e, type), options.chown());
+            }
+        }
+    }
+
+    private void directory(TarEntry e, List<String> comps, Path p) throws IOException {
+        FileStat st = FileStat.ofOrNull(p);
+        if (st == null || !st.isDirectory()) {
+            if (st != null) remove(p, st);
+            Files.createDirectory(p);
+        }
+        Metadata.restoreOwnerModeXattrs(p, attributes(e, FileStat.S_IFDIR), options.chown());
+        dirTimes.add(new Object[] {comps, e.name(), atime(e), e.mtimeNanos()});
+    }
+
+    private void regular(TarEntry e, Path p) throws IOException {
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        } catch (FileAlreadyExistsException x) {
+            remove(p, FileStat.of(p));
+            ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        }
+        try (FileChannel out = ch) {
+            long pos = 0;
+            long size = e.size();
+            while (pos < size) {
+                int n = fill(e);
+                boolean last = pos + n == size;
+                // All-zero 4 KiB blocks become holes, so sparse files stay sparse; the block
+                // holding the last byte is always written to fix the length.
+                int runStart = 0;
+                for (int off = 0; off < n; off += HOLE) {
+                    int len = Math.min(HOLE, n - off);
+                    boolean zero = len == HOLE && !(last && off + len == n)
+                            && Arrays.mismatch(buf, off, off + HOLE, ZERO_BLOCK, 0, HOLE) < 0;
+                    if (zero) {
+                        writeAt(out, runStart, off - runStart, pos + runStart);
+                        runStart = off + HOLE;
+                    }
+                }
+                writeAt(out, runStart, n - runStart, pos + runStart);
+                pos += n;
+            }
+        }
+    }
+
+    private int fill(TarEntry e) throws IOException {
+        int n = 0;
+        while (n < buf.length && tar.remaining() > 0) {
+            int r = tar.read(buf, n, buf.length - n);
+            if (r < 0) throw new LayerFormatException(e.name(), "truncated data");
+            n += r;
+        }
+        return n;
+    }
+
+    private void writeAt(FileChannel out, int off, int len, long filePos) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(buf, off, len);
+        long at = filePos;
+        while (b.hasRemaining()) at += out.write(b, at);
+    }
+
+    private void hardlink(TarEntry e, Path p) throws IOException {
+        List<String> to = TargetRoot.components(e.name(), e.linkName());
+        if (to.isEmpty()) throw new LayerFormatException(e.name(), "hardlink to the root");
+        Path source = existing(to, e.name());
+        FileStat st = source == null ? null : FileStat.ofOrNull(source);
+        if (st == null) throw new LayerFormatException(e.name(), "hardlink target '" + e.linkName() + "' does not exist");
+        if (st.isDirectory()) throw new UnsafeEntryException(e.name(), "hardlink to a directory");
+        create(e, p, () -> Files.createLink(p, source));
+    }
+
+    /** The final component {@code comps} names, through its parent's descriptor; null when the parent is missing. */
+    private Path existing(List<String> comps, String entry) throws IOException {
+        Path parent = target.existingDir(TargetRoot.join(comps, comps.size() - 1), entry);
+        return parent == null ? null : parent.resolve(comps.get(comps.size() - 1));
+    }
+
+    private void marker(TarEntry e, List<String> comps, String base) throws IOException {
+        List<String> dirComps = comps.subList(0, comps.size() - 1);
+        if (base.equals(OPAQUE)) {
+            if (options.whiteouts() == ApplyOptions.WhiteoutMode.OVERLAY_UPPER) {
+                Xattrs.set(target.dir(comps, comps.size() - 1, e.name()), "trusted.overlay.opaque", OPAQUE_VALUE);
+            } else {
+                Path dir = target.existingDir(TargetRoot.join(comps, comps.size() - 1), e.name());
+                if (dir != null) emptyExceptWritten(dir, String.join("/", dirComps));
+            }
+            return;
+        }
+        String name = base.substring(WHITEOUT.length());
+        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.startsWith(WHITEOUT)) {
+            throw new UnsafeEntryException(e.name(), "whiteout names no entry ('" + base + "')");
+        }
+        if (options.whiteouts() == ApplyOptions.WhiteoutMode.OVERLAY_UPPER) {
+            Path p = target.dir(comps, comps.size() - 1, e.name()).resolve(name);
+            create(e, p, () -> Inodes.whiteout(p));
+            written.add(TargetRoot.join(comps, comps.size() - 1) + "/" + name);
+            return;
+        }
+        Path dir = target.existingDir(TargetRoot.join(comps, comps.size() - 1), e.name());
+        if (dir == null) return;
+        Path p = dir.resolve(name);
+        FileStat st = FileStat.ofOrNull(p);
+        if (st != null) remove(p, st);
+    }
+
+    private void emptyExceptWritten(Path dir, String rel) throws IOException {
+        List<Path> children = new ArrayList<>();
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            for (Path c : s) children.add(c);
+        }
+        for (Path c : children) {
+            String childRel = (rel.isEmpty() ? "" : rel + "/") + c.getFileName();
+            if (!written.contains(childRel)) remove(c, FileStat.of(c));
+        }
+    }
+
+    private interface Make {
+        void run() throws IOException;
+    }
+
+    /** Makes an entry; whatever is in the way is removed first, as other unpackers do. */
+    private void create(TarEntry e, Path p, Make make) throws IOException {
+        try {
+            make.run();
+        } catch (FileAlreadyExistsException | SyscallException.ExistsException x) {
+            remove(p, FileStat.of(p));
+            make.run();
+        }
+    }
+
+    private void remove(Path p, FileStat st) throws IOException {
+        if (st.isDirectory()) {
+            List<Path> children = new ArrayList<>();
+            try (DirectoryStream<Path> s = Files.newDirectoryStream(p)) {
+                for (Path c : s) children.add(c);
+            }
+            for (Path c : children) remove(c, FileStat.of(c));
+        }
+        Files.delete(p);
+        if (st.isDirectory() || st.isSymlink()) stale = true;
+    }
+
+    private Metadata.Attributes attributes(TarEntry e, int type) {
+        Map<String, byte[]> x = e.xattrs();
+        if (x.keySet().stream().anyMatch(k -> k.startsWith("trusted.overlay."))) {
+            x = new TreeMap<>(x);
+            x.keySet().removeIf(k -> k.startsWith("trusted.overlay."));
+        }
+        return new Metadata.Attributes(type, e.mode(), e.uid(), e.gid(), atime(e), e.mtimeNanos(), x);
+    }
+
+    private static long atime(TarEntry e) {
+        return e.atimeNanos() >= 0 ? e.atimeNanos() : e.mtimeNanos();
+    }
+}
