@@ -199,6 +199,7 @@ public final class LayerApplier {
 
     /** The final component {@code comps} names, through its parent's descriptor; null when the parent is missing. */
     private Path existing(List<String> comps, String entry) throws IOException {
+        if (comps.isEmpty()) return target.existingDir("", entry);
         Path parent = target.existingDir(TargetRoot.join(comps, comps.size() - 1), entry);
         return parent == null ? null : parent.resolve(comps.get(comps.size() - 1));
     }

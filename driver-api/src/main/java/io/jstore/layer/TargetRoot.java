@@ -69,7 +69,17 @@ final class TargetRoot implements AutoCloseable {
             if (parents.size() >= CACHE_LIMIT) invalidate();
             parents.put(rel, fd);
         }
-        return fd.procPath();
+        return inside(fd);
+    }
+
+    /**
+     * A path naming the directory of {@code fd} itself. A bare {@code /proc/self/fd/N} is a
+     * magic link: the l* calls (lsetxattr, lchown, utimensat with AT_SYMLINK_NOFOLLOW) act on
+     * the link and fail (ENOTSUP) or do nothing; the trailing "." makes the kernel walk through
+     * it, so the final component is the directory.
+     */
+    private static Path inside(Fd fd) {
+        return fd.procPath().resolve(".");
     }
 
     /** Like {@link #existingDir} but makes missing directories (mode 0755, as other tools do). */
@@ -77,7 +87,7 @@ final class TargetRoot implements AutoCloseable {
         String rel = join(comps, n);
         Path p = existingDir(rel, entry);
         if (p != null) return p;
-        Path parent = n == 0 ? root.procPath() : dir(comps, n - 1, entry);
+        Path parent = n == 0 ? inside(root) : dir(comps, n - 1, entry);
         try {
             Files.createDirectory(parent.resolve(comps.get(n - 1)));
         } catch (java.nio.file.FileAlreadyExistsException e) {

@@ -1,0 +1,74 @@
+package io.jstore.layer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.jstore.layer.testing.RootfsTrees;
+import io.jstore.layer.testing.Tools;
+import io.jstore.layer.testing.TreeSnapshot;
+import io.jstore.linux.FileStat;
+import io.jstore.linux.Inodes;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Applying tars other tools make, the way they usually make them. */
+class LayerApplierTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void tarOfADirectoryAppliesWithItsRootEntryOnTheTargetRoot() throws IOException {
+        Path src = Files.createDirectory(tmp.resolve("src"));
+        Files.createDirectories(src.resolve("etc/sub"));
+        Files.writeString(src.resolve("etc/sub/f"), "data");
+        Files.createSymbolicLink(src.resolve("link"), Path.of("etc/sub/f"));
+        Files.createLink(src.resolve("hard"), src.resolve("etc/sub/f"));
+        Inodes.chmod(src, 0750);
+        Inodes.setTimes(src, RootfsTrees.T0, RootfsTrees.T0 - 5_000_000_000L);
+        Path tar = tmp.resolve("x.tar");
+        // the way everyone makes one: first entry "./", every name starting with "./"
+        Tools.run("tar", "-C", src.toString(), "-cf", tar.toString(), ".");
+        Path target = Files.createDirectory(tmp.resolve("target"));
+        apply(tar, target);
+        assertEquals("data", Files.readString(target.resolve("hard")));
+        assertEquals(Path.of("etc/sub/f"), Files.readSymbolicLink(target.resolve("link")));
+        FileStat root = FileStat.of(target);
+        assertEquals(0750, root.permissions());
+        assertEquals((RootfsTrees.T0 - 5_000_000_000L) / 1_000_000_000L, root.mtimeNanos() / 1_000_000_000L);
+        assertEquals(FileStat.of(target.resolve("hard")).ino(), FileStat.of(target.resolve("etc/sub/f")).ino());
+    }
+
+    @Test
+    void posixTarOfARootfsAppliesToAnIdenticalTree() throws IOException {
+        Path src = Files.createDirectory(tmp.resolve("src"));
+        RootfsTrees.lower(src);
+        Path tar = tmp.resolve("x.tar");
+        Tools.run(Tools.tarCreate(src, tar).toArray(String[]::new));
+        Path target = Files.createDirectory(tmp.resolve("target"));
+        apply(tar, target);
+        TreeSnapshot.of(src).assertSame(target);
+    }
+
+    @Test
+    void dotSlashNamesWhiteoutInTheRoot() throws IOException {
+        Path target = Files.createDirectory(tmp.resolve("target"));
+        Files.writeString(target.resolve("gone"), "x");
+        Path src = Files.createDirectory(tmp.resolve("src"));
+        Files.createFile(src.resolve(".wh.gone"));
+        Path tar = tmp.resolve("x.tar");
+        Tools.run("tar", "-C", src.toString(), "-cf", tar.toString(), ".");
+        apply(tar, target);
+        assertFalse(Files.exists(target.resolve("gone")));
+        assertFalse(Files.exists(target.resolve(".wh.gone")));
+    }
+
+    static ApplyResult apply(Path tar, Path target) throws IOException {
+        try (InputStream in = Files.newInputStream(tar)) {
+            return Layers.apply(in, target, ApplyOptions.DEFAULT);
+        }
+    }
+}
