@@ -1,6 +1,5 @@
 package io.jstore.graph;
 
-import io.jstore.driver.DriverException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -37,6 +36,7 @@ public final class Collector {
                 for (String chain : leaves) {
                     Optional<IncompleteRecord> inc = graph.db().write(t -> claim(t, chain, 0, false));
                     if (inc.isEmpty()) continue; // someone took a reference meanwhile
+                    CrashPoints.reach("remove.claimed");
                     finishRemoval(graph, inc.get());
                     removed.add(chain);
                 }
@@ -49,6 +49,7 @@ public final class Collector {
     void removeLayer(String ref, int explicitHolds) throws IOException {
         IncompleteRecord inc = graph.db().write(t -> claim(t, Refs.layer(t, ref).chainId(), explicitHolds, true))
                 .orElseThrow();
+        CrashPoints.reach("remove.claimed");
         finishRemoval(graph, inc);
     }
 
@@ -101,11 +102,8 @@ public final class Collector {
 
     /** The driver half of a removal; on failure the record stays for repair and the error is raised. */
     static void finishRemoval(Graph graph, IncompleteRecord inc) throws IOException {
-        try {
-            if (graph.driver().exists(inc.cacheId())) graph.driver().remove(inc.cacheId());
-        } catch (DriverException e) {
-            throw e;
-        }
+        if (graph.driver().exists(inc.cacheId())) graph.driver().remove(inc.cacheId());
+        CrashPoints.reach("remove.driver");
         graph.db().write(t -> {
             t.deleteIncomplete(inc);
             return null;

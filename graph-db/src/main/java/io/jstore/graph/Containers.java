@@ -29,9 +29,11 @@ final class Containers {
             t.putIncomplete(inc);
             return null;
         });
+        CrashPoints.reach("container.recorded");
         boolean published = false;
         try {
             graph.driver().createReadWrite(cache, base[2], Graph.createOptions());
+            CrashPoints.reach("container.created");
             ContainerRecord rec = new ContainerRecord(id, cache, base[0], base[1], System.currentTimeMillis(),
                     "created", config);
             graph.db().write(t -> {
@@ -45,6 +47,7 @@ final class Containers {
                 return null;
             });
             published = true;
+            CrashPoints.reach("container.published");
             return rec;
         } finally {
             if (!published) Registrar.discard(graph, inc);
@@ -65,6 +68,7 @@ final class Containers {
             t.putIncomplete(r);
             return r;
         });
+        CrashPoints.reach("remove.claimed");
         Collector.finishRemoval(graph, inc);
     }
 }

@@ -7,6 +7,7 @@ import io.jstore.driver.DriverProvider;
 import io.jstore.driver.Drivers;
 import io.jstore.driver.MountSpec;
 import io.jstore.layer.Change;
+import io.jstore.layer.Compression;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -85,7 +86,7 @@ public final class Graph implements AutoCloseable {
                     .orElseThrow(() -> new DriverException.UnsupportedException("any",
                             "no storage driver on the class path can run at " + root));
         }
-        Driver d = Drivers.open(name, root, Map.of());
+        Driver d = Drivers.open(name, root.resolve(name), Map.of());
         try {
             return open(root, d);
         } catch (IOException | RuntimeException e) {
@@ -185,12 +186,26 @@ public final class Graph implements AutoCloseable {
         return driver.mounts(cacheIdOf(ref));
     }
 
-    /** Mounts (counting one reference owned by this process) and returns the root. */
+    /**
+     * Mounts (counting one reference owned by this process) and returns the root; the
+     * reference dies with the process, so GC and repair never trust a dead holder.
+     */
     public Path mount(String ref) throws IOException {
-        return new Mounter(this).mount(cacheIdOf(ref));
+        return new Mounter(this).mount(cacheIdOf(ref), false);
     }
 
-    /** Drops one of this process's (or a dead process's) references; the last unmounts. */
+    /** Mounts for the store ({@code jstore mount}): the reference outlives this process until {@link #unmount}. */
+    public Path mountDetached(String ref) throws IOException {
+        return new Mounter(this).mount(cacheIdOf(ref), true);
+    }
+
+    /** Who holds the layer or container mounted, or an empty record. */
+    public MountRecord mountsOf(String ref) throws IOException {
+        String cache = cacheIdOf(ref);
+        return db.read(t -> t.mounts(cache)).orElse(new MountRecord(cache, List.of()));
+    }
+
+    /** Drops one of this process's references, else one the store holds; the last unmounts. */
     public void unmount(String ref) throws IOException {
         new Mounter(this).unmount(cacheIdOf(ref));
     }
@@ -326,27 +341,16 @@ public final class Graph implements AutoCloseable {
         return CreateOptions.DEFAULT;
     }
 
-    /**
-     * The plain tar of a possibly compressed layer. Stopgap until io.jstore.layer.Compression
-     * is on main (then this delegates to it): commons-compress's detection of gzip and zstd.
-     */
+    /** The plain tar of a possibly compressed (gzip, zstd) layer. */
     static InputStream plain(InputStream in) throws IOException {
-        InputStream b = in.markSupported() ? in : new java.io.BufferedInputStream(in, 65536);
-        try {
-            String kind = org.apache.commons.compress.compressors.CompressorStreamFactory.detect(b);
-            return new org.apache.commons.compress.compressors.CompressorStreamFactory().createCompressorInputStream(kind, b);
-        } catch (org.apache.commons.compress.compressors.CompressorException e) {
-            return b; // not compressed: a plain tar
-        }
+        return Compression.decompressing(in);
     }
 
-    /** Whether the file starts like a compressed stream (gzip, zstd, …). */
+    /** Whether the file starts like a compressed stream (gzip, zstd). */
     public static boolean compressed(Path file) throws IOException {
-        try (InputStream in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(file))) {
-            org.apache.commons.compress.compressors.CompressorStreamFactory.detect(in);
-            return true;
-        } catch (org.apache.commons.compress.compressors.CompressorException e) {
-            return false;
+        try (InputStream in = java.nio.file.Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(4);
+            return Compression.detect(head, head.length) != Compression.NONE;
         }
     }
 }

@@ -17,8 +17,15 @@ public record MountRecord(String cacheId, List<Holder> holders) {
 
     /** One mount reference, by process (pid and start time, see {@link IncompleteRecord}). */
     public record Holder(long pid, long start) {
+        /** A mount made by {@code jstore mount}: it outlives the process and stays until {@code jstore umount}. */
+        public static final Holder STORE = new Holder(0, 0);
+
         public boolean alive() {
-            return Owners.alive(pid, start);
+            return pid == 0 || Owners.alive(pid, start);
+        }
+
+        public boolean store() {
+            return pid == 0;
         }
 
         static Holder self() {

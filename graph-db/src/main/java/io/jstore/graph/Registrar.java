@@ -33,15 +33,18 @@ final class Registrar {
             t.putIncomplete(inc);
             return pc;
         });
+        CrashPoints.reach("layer.recorded");
         boolean published = false;
         try {
             graph.driver().create(cache, parentCache, Graph.createOptions());
+            CrashPoints.reach("layer.created");
             // The blob digest covers the compressed bytes, the DiffID the plain tar: hash both in one read.
             DigestingInputStream blob = new DigestingInputStream(tar);
             DigestingInputStream in = new DigestingInputStream(Graph.plain(blob));
             graph.driver().applyDiff(cache, parentCache, in);
             in.drain();
             blob.drain();
+            CrashPoints.reach("layer.applied");
             if (source.compressedDigest() != null) {
                 String got = blob.digest();
                 if (!got.equals(source.compressedDigest())) {
@@ -68,6 +71,7 @@ final class Registrar {
                 return reference(t, fresh, hold, lease);
             });
             published = result.cacheId().equals(cache);
+            CrashPoints.reach("layer.published");
             return result;
         } finally {
             if (!published) discard(graph, inc);

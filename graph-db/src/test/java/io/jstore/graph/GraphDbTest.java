@@ -155,4 +155,103 @@ class GraphDbTest {
             assertEquals(1, maxInside.get());
         }
     }
+
+    @Test
+    void childrenIndexHoldsEverySiblingAndLosesOnlyTheDeletedOne() throws Exception {
+        String base = digest(1);
+        List<String> kids = List.of(Digests.chainId(base, digest(2)), Digests.chainId(base, digest(3)),
+                Digests.chainId(base, digest(4)));
+        try (GraphDb db = GraphDb.open(dir)) {
+            db.write(t -> {
+                t.putLayer(layer(base, base, null, "c1"));
+                for (int i = 0; i < kids.size(); i++) t.putLayer(layer(kids.get(i), digest(i + 2), base, "k" + i));
+                return null;
+            });
+            assertEquals(kids.stream().sorted().toList(), db.read(t -> t.children(base)).stream().sorted().toList());
+            db.write(t -> {
+                t.deleteLayer(t.requireLayer(kids.get(1)));
+                return null;
+            });
+            assertEquals(List.of(kids.get(0), kids.get(2)).stream().sorted().toList(),
+                    db.read(t -> t.children(base)).stream().sorted().toList());
+            assertTrue(db.read(t -> t.children(kids.get(0))).isEmpty(), "a leaf has no children");
+        }
+    }
+
+    @Test
+    void twoImagesSharingABaseShareItsChainIds() {
+        String base = digest(1);
+        String a = Digests.chainId(Digests.chainId(base, digest(2)), digest(3));
+        String b = Digests.chainId(Digests.chainId(base, digest(2)), digest(4));
+        assertEquals(Digests.chainId(base, digest(2)), Digests.chainId(digest(1), digest(2)));
+        assertTrue(!a.equals(b), "different tops, different chains");
+        // The same DiffID on another parent is another layer: a ChainID names the whole stack.
+        assertTrue(!Digests.chainId(base, digest(2)).equals(Digests.chainId(digest(5), digest(2))));
+    }
+
+    @Test
+    void referenceCountsChangeWithoutMovingTheIndexes() throws Exception {
+        String base = digest(1);
+        try (GraphDb db = GraphDb.open(dir)) {
+            db.write(t -> {
+                t.putLayer(layer(base, base, null, "c1"));
+                return null;
+            });
+            for (int i = 0; i < 3; i++) {
+                db.write(t -> {
+                    LayerRecord l = t.requireLayer(base);
+                    t.updateLayer(l.withRefCount(l.refCount() + 1));
+                    return null;
+                });
+            }
+            assertEquals(3, db.read(t -> t.requireLayer(base)).refCount());
+            assertEquals(base, db.read(t -> t.cacheOwner("c1")).orElseThrow());
+            assertThrows(IllegalArgumentException.class, () -> layer(base, base, null, "c1").withRefCount(-1));
+        }
+    }
+
+    @Test
+    void aNameMovesBetweenImagesAndImagesKeepTheirOtherNames() throws Exception {
+        try (GraphDb db = GraphDb.open(dir)) {
+            db.write(t -> {
+                t.putImage(new ImageRecord(digest(8), "{}", List.of(), null, null, 1));
+                t.putImage(new ImageRecord(digest(9), "{}", List.of(), null, null, 2));
+                t.putName("app:1", digest(8));
+                t.putName("app:latest", digest(8));
+                t.putName("app:latest", digest(9));
+                return null;
+            });
+            assertEquals(List.of("app:1"), db.read(t -> t.namesOf(digest(8))));
+            assertEquals(List.of("app:latest"), db.read(t -> t.namesOf(digest(9))));
+            db.write(t -> {
+                t.deleteName("app:1");
+                return null;
+            });
+            assertTrue(db.read(t -> t.imageOfName("app:1")).isEmpty());
+            assertEquals(2, db.read(GraphTxn::images).size(), "untagging leaves the image");
+        }
+    }
+
+    @Test
+    void containersAndMountsComeAndGoWithTheirIndexes() throws Exception {
+        try (GraphDb db = GraphDb.open(dir)) {
+            ContainerRecord c = new ContainerRecord("web", "rw1", null, null, 3, "created", Map.of());
+            db.write(t -> {
+                t.putContainer(c);
+                t.putMounts(new MountRecord("rw1", List.of(MountRecord.Holder.STORE, new MountRecord.Holder(1, 2))));
+                return null;
+            });
+            assertEquals(2, db.read(t -> t.mounts("rw1")).orElseThrow().count());
+            assertTrue(MountRecord.Holder.STORE.alive(), "a store mount outlives every process");
+            db.write(t -> {
+                t.deleteContainer(c);
+                t.putMounts(new MountRecord("rw1", List.of()));
+                return null;
+            });
+            assertTrue(db.read(t -> t.container("web")).isEmpty());
+            assertTrue(db.read(t -> t.cacheOwner("rw1")).isEmpty());
+            assertTrue(db.read(t -> t.mounts("rw1")).isEmpty(), "no holders, no record");
+            assertTrue(db.read(GraphTxn::allMounts).isEmpty());
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.jstore.graph.image;
 
+import io.jstore.graph.CrashPoints;
 import io.jstore.graph.Graph;
 import io.jstore.graph.GraphException;
 import io.jstore.graph.ImageRecord;
@@ -85,6 +86,7 @@ public final class ImageImporter {
             List<String> diffIds = plan.layers().stream().map(ImagePlan.Layer::diffId).toList();
             ImageRecord image = graph.commitImage(plan.config(), diffIds, plan.manifestDigest(), tags, lease);
             committed = true;
+            CrashPoints.reach("image.committed");
             return new Result(plan.format(), image, layers, tags);
         } finally {
             if (!committed) abandon(graph, lease, layers);

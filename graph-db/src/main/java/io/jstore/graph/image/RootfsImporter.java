@@ -1,7 +1,7 @@
 package io.jstore.graph.image;
 
+import io.jstore.graph.CrashPoints;
 import io.jstore.graph.Graph;
-import io.jstore.graph.GraphException;
 import io.jstore.graph.ImageRecord;
 import io.jstore.graph.LayerRecord;
 import io.jstore.graph.LayerSource;
@@ -31,9 +31,10 @@ final class RootfsImporter {
 
     static ImageImporter.Result directory(Graph graph, Path dir, List<String> names, ImportProgress progress)
             throws IOException {
-        // Needs the layer tar writer of io.jstore.layer (not on main yet) to tar the tree.
-        throw new GraphException("importing a root filesystem directory (" + dir
-                + ") is not supported yet: import a tarball of it (tar -C DIR -c .)");
+        progress.layer(0, 1, dir.toString(), 0);
+        try (InputStream in = ImageImporter.counting(new TreeTarStream(dir), progress)) {
+            return one(graph, in, names);
+        }
     }
 
     private static ImageImporter.Result one(Graph graph, InputStream tar, List<String> names) throws IOException {
@@ -46,9 +47,8 @@ final class RootfsImporter {
             byte[] config = Rootfs.config(r.diffId(), ImageImporter.now());
             ImageRecord image = graph.commitImage(config, List.of(r.diffId()), null, names, lease);
             committed = true;
+            CrashPoints.reach("image.committed");
             return new ImageImporter.Result("rootfs", image, layers, names);
-        } catch (GraphException e) {
-            throw e;
         } finally {
             if (!committed) ImageImporter.abandon(graph, lease, layers);
         }

@@ -1,0 +1,88 @@
+package io.jstore.graph;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Several processes on one store: LMDB's one writer across processes, and what a killed one leaves. */
+class GraphDbProcessesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void writersOfSeveralProcessesLoseNothing() throws Exception {
+        int perProcess = 150;
+        List<ChildJvm> children = new ArrayList<>();
+        try {
+            for (int p = 0; p < 3; p++) children.add(ChildJvm.start(GraphDbChild.class, "write", dir.toString(), "p" + p, "" + perProcess));
+            try (GraphDb db = GraphDb.open(dir)) {
+                GraphDbChild.write(db, "self", perProcess);
+            }
+            for (ChildJvm c : children) assertEquals(0, c.waitFor(), "child " + c.pid());
+        } finally {
+            for (ChildJvm c : children) c.close();
+        }
+        try (GraphDb db = GraphDb.open(dir)) {
+            assertEquals(4 * perProcess, db.read(GraphTxn::layers).size());
+            assertEquals(Long.toString(4L * perProcess), db.read(t -> t.meta(GraphDbChild.COUNTER)).orElseThrow(),
+                    "every read-modify-write of every process counted once");
+            assertEquals(Digests.of("p2149".getBytes()), db.read(t -> t.cacheOwner("p2149")).orElseThrow());
+        }
+    }
+
+    @Test
+    void aWriterKilledInsideItsTransactionLeavesNothingAndBlocksNoOne() throws Exception {
+        try (GraphDb db = GraphDb.open(dir)) {
+            db.write(t -> {
+                t.putMeta(GraphDbChild.COUNTER, "7");
+                return null;
+            });
+        }
+        try (ChildJvm child = ChildJvm.start(GraphDbChild.class, "hold-write", dir.toString())) {
+            child.await("holding");
+            child.kill();
+        }
+        try (GraphDb db = GraphDb.open(dir)) {
+            // LMDB's writer mutex is robust: the dead owner's transaction is dropped, the next writer proceeds.
+            db.write(t -> {
+                t.putMeta("after", "yes");
+                return null;
+            });
+            assertEquals("7", db.read(t -> t.meta(GraphDbChild.COUNTER)).orElseThrow());
+            assertTrue(db.read(t -> t.layer(GraphDbTest.digest(-1))).isEmpty(), "the killed transaction's record");
+            assertEquals("yes", db.read(t -> t.meta("after")).orElseThrow());
+        }
+    }
+
+    @Test
+    void theStoreLockExcludesOtherProcessesUntilTheirDeath() throws Exception {
+        try (GraphDb db = GraphDb.open(dir); ChildJvm child = ChildJvm.start(GraphDbChild.class, "hold-lock", dir.toString())) {
+            child.await("holding");
+            CompletableFuture<Boolean> mine = CompletableFuture.supplyAsync(() -> {
+                try (GraphDb.StoreLock l = db.lockStore()) {
+                    return true;
+                } catch (GraphException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            boolean got;
+            try {
+                got = mine.get(500, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                got = false;
+            }
+            assertFalse(got, "took the store lock while process " + child.pid() + " holds it");
+            child.kill();
+            assertTrue(mine.get(60, TimeUnit.SECONDS), "the lock of a killed process is free");
+        }
+    }
+}
