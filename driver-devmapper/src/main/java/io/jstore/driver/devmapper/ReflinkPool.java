@@ -1,0 +1,302 @@
+package io.jstore.driver.devmapper;
+
+import io.jstore.linux.Fd;
+import io.jstore.linux.FileClone;
+import io.jstore.linux.FileStat;
+import io.jstore.linux.Filesystems;
+import io.jstore.linux.LoopDevice;
+import io.jstore.linux.SyscallException;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A thin pool for kernels without device-mapper: a directory on a filesystem that shares
+ * extents (xfs with reflink=1, btrfs). Each device is a sparse image file
+ * {@code devices/<id>.img}; a snapshot is a {@code FICLONE} of its origin's image, so the
+ * filesystem does the block-level copy-on-write dm-thin would; activating a device binds a
+ * loop device to its image (direct I/O, so the pool filesystem's page cache holds no second
+ * copy of what the device's own filesystem caches).
+ *
+ * <p>Crash safety: an image is made before the metadata naming it is committed, and the
+ * metadata forgets a device before its image is unlinked. So a crash leaves at most an image
+ * no metadata names, which {@link #open} deletes, or a metadata commit that never happened.
+ *
+ * <p>Loop devices are bound with autoclear: one this object attached goes away when it is
+ * deactivated or this pool is closed, or, if a filesystem on it is still mounted, when that
+ * is unmounted. A device another process activated is found by its backing file and reused,
+ * never bound twice (two loop devices over one image would be two filesystems writing the
+ * same blocks).
+ */
+public final class ReflinkPool implements ThinPool {
+    private static final String DEVICES = "devices";
+    private static final long ALIGN = 4096;
+
+    private final Path dir;
+    private final PoolStore store;
+    private final PoolLock lock;
+    private final List<String> repairs = new ArrayList<>();
+    private final Map<String, LoopDevice> held = new HashMap<>();
+
+    private ReflinkPool(Path dir) {
+        this.dir = dir;
+        this.store = new PoolStore(dir);
+        this.lock = new PoolLock(dir.resolve("lock"));
+    }
+
+    /** Why {@code dir} cannot hold a reflink pool, or empty when it can. {@code dir} must exist. */
+    public static Optional<String> whyNot(Path dir) {
+        try {
+            Filesystems.Features f = Filesystems.probe(dir);
+            if (f.reflink()) return Optional.empty();
+            return Optional.of(dir + " is on " + f.type() + ", which cannot clone files (FICLONE);"
+                    + " the reflink pool needs xfs with reflink=1 or btrfs");
+        } catch (SyscallException e) {
+            return Optional.of("cannot probe " + dir + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Opens the pool in {@code dir} (created if missing), after repairing what a crash left:
+     * an interrupted metadata commit, images no metadata names, devices whose image is gone.
+     */
+    public static ReflinkPool open(Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath().normalize();
+        Files.createDirectories(abs.resolve(DEVICES));
+        Optional<String> why = whyNot(abs);
+        if (why.isPresent()) throw new PoolException.UnsupportedException(abs, why.get());
+        ReflinkPool pool = new ReflinkPool(abs);
+        try (PoolLock.Held l = pool.lock.acquire()) {
+            pool.repair();
+        }
+        return pool;
+    }
+
+    private void repair() throws IOException {
+        if (store.removeUncommitted()) repairs.add("dropped an uncommitted metadata write");
+        PoolState state = store.load();
+        Map<Integer, ThinDevice> byId = new HashMap<>();
+        for (ThinDevice d : state.devices().values()) byId.put(d.id(), d);
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir.resolve(DEVICES))) {
+            for (Path p : ds) {
+                Integer id = imageId(p);
+                if (id != null && byId.containsKey(id)) continue;
+                if (!LoopDevice.attachedTo(p).isEmpty()) {
+                    repairs.add("kept " + p + ": no device names it, but a loop device is bound to it");
+                    continue;
+                }
+                Files.delete(p);
+                repairs.add("deleted " + p + ": no device names it");
+            }
+        }
+        PoolState fixed = state;
+        for (ThinDevice d : state.devices().values()) {
+            if (!Files.exists(image(d))) {
+                fixed = fixed.without(d.name());
+                repairs.add("forgot device " + d.name() + ": its image " + image(d) + " is gone");
+            }
+        }
+        if (fixed != state) store.commit(fixed);
+        PoolStore.syncDirectory(dir.resolve(DEVICES));
+    }
+
+    private static Integer imageId(Path p) {
+        String n = p.getFileName().toString();
+        if (!n.endsWith(".img")) return null;
+        try {
+            return Integer.parseInt(n.substring(0, n.length() - 4));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** What {@link #open} repaired, one line each; empty after a clean shutdown. */
+    public List<String> repairs() {
+        return List.copyOf(repairs);
+    }
+
+    /** The pool's directory. */
+    public Path directory() {
+        return dir;
+    }
+
+    /** The image file behind {@code name}. */
+    public Path image(String name) throws IOException {
+        return image(existing(store.load(), name));
+    }
+
+    private Path image(ThinDevice d) {
+        return dir.resolve(DEVICES).resolve(d.id() + ".img");
+    }
+
+    @Override
+    public String kind() {
+        return "reflink";
+    }
+
+    @Override
+    public ThinDevice create(String name, long sizeBytes) throws IOException {
+        if (sizeBytes <= 0 || sizeBytes % ALIGN != 0) {
+            throw new IllegalArgumentException("device size must be a positive multiple of " + ALIGN + ": " + sizeBytes);
+        }
+        try (PoolLock.Held l = lock.acquire()) {
+            PoolState state = store.load();
+            ThinDevice d = new ThinDevice(name, newId(state, name), sizeBytes, null);
+            Path img = image(d);
+            try (Fd fd = Fd.open(img, Fd.O_RDWR | Fd.O_CREAT | Fd.O_EXCL, 0600)) {
+                FileClone.truncate(fd, sizeBytes);
+            }
+            return committed(state, d, img);
+        }
+    }
+
+    @Override
+    public ThinDevice snapshot(String name, String origin) throws IOException {
+        try (PoolLock.Held l = lock.acquire()) {
+            PoolState state = store.load();
+            ThinDevice from = existing(state, origin);
+            ThinDevice d = new ThinDevice(name, newId(state, name), from.sizeBytes(), origin);
+            Path img = image(d);
+            try (Fd src = Fd.open(image(from), Fd.O_RDONLY);
+                 Fd dst = Fd.open(img, Fd.O_WRONLY | Fd.O_CREAT | Fd.O_EXCL, 0600)) {
+                FileClone.clone(src, dst);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(img);
+                throw e;
+            }
+            return committed(state, d, img);
+        }
+    }
+
+    private ThinDevice committed(PoolState state, ThinDevice d, Path img) throws IOException {
+        try {
+            PoolStore.syncDirectory(img.getParent());
+            store.commit(state.with(d));
+            return d;
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(img);
+            throw e;
+        }
+    }
+
+    private int newId(PoolState state, String name) throws PoolException {
+        if (state.devices().containsKey(name)) throw new PoolException.DeviceExistsException(dir, name);
+        if (state.nextDeviceId() > PoolState.MAX_DEVICE_ID) {
+            throw new PoolException(dir, "out of device ids (" + PoolState.MAX_DEVICE_ID + " used)");
+        }
+        return state.nextDeviceId();
+    }
+
+    private ThinDevice existing(PoolState state, String name) throws PoolException {
+        ThinDevice d = state.devices().get(name);
+        if (d == null) throw new PoolException.NoSuchDeviceException(dir, name);
+        return d;
+    }
+
+    @Override
+    public void delete(String name) throws IOException {
+        try (PoolLock.Held l = lock.acquire()) {
+            PoolState state = store.load();
+            ThinDevice d = existing(state, name);
+            Optional<Path> active = bound(d);
+            if (active.isPresent()) throw new PoolException.DeviceActiveException(dir, name, active.get());
+            store.commit(state.without(name));
+            Files.deleteIfExists(image(d));
+            PoolStore.syncDirectory(image(d).getParent());
+        }
+    }
+
+    @Override
+    public Path activate(String name) throws IOException {
+        try (PoolLock.Held l = lock.acquire()) {
+            ThinDevice d = existing(store.load(), name);
+            Optional<Path> active = bound(d);
+            if (active.isPresent()) return active.get();
+            LoopDevice loop = LoopDevice.attach(image(d), false, true);
+            held.put(name, loop);
+            return loop.path();
+        }
+    }
+
+    @Override
+    public void deactivate(String name) throws IOException {
+        try (PoolLock.Held l = lock.acquire()) {
+            ThinDevice d = existing(store.load(), name);
+            LoopDevice mine = held.remove(name);
+            if (mine != null) mine.close();
+            for (int n : LoopDevice.attachedTo(image(d))) LoopDevice.detach(n, image(d));
+        }
+    }
+
+    @Override
+    public Optional<Path> activePath(String name) throws IOException {
+        try (PoolLock.Held l = lock.acquire()) {
+            return bound(existing(store.load(), name));
+        }
+    }
+
+    private Optional<Path> bound(ThinDevice d) {
+        LoopDevice mine = held.get(d.name());
+        if (mine != null) return Optional.of(mine.path());
+        return LoopDevice.attachedTo(image(d)).stream().findFirst().map(n -> Path.of("/dev/loop" + n));
+    }
+
+    @Override
+    public Optional<ThinDevice> device(String name) throws IOException {
+        return Optional.ofNullable(store.load().devices().get(name));
+    }
+
+    @Override
+    public List<ThinDevice> list() throws IOException {
+        return List.copyOf(store.load().devices().values());
+    }
+
+    /** Bytes the pool filesystem has allocated for {@code name}'s image, shared extents included. */
+    public long allocatedBytes(String name) throws IOException {
+        return FileStat.of(image(name)).blocks() * 512;
+    }
+
+    @Override
+    public PoolUsage usage() throws IOException {
+        Filesystems.StatFs fs = Filesystems.statfs(dir);
+        long total = fs.blocks() * fs.blockSize();
+        long used = (fs.blocks() - fs.blocksFree()) * fs.blockSize();
+        return new PoolUsage(used, total, store.size(), total);
+    }
+
+    @Override
+    public long transactionId() throws IOException {
+        return store.load().transactionId();
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (PoolLock.Held l = lock.acquire()) {
+            closeHeld();
+        }
+    }
+
+    private void closeHeld() throws IOException {
+        IOException first = null;
+        for (LoopDevice loop : held.values()) {
+            try {
+                loop.close();
+            } catch (IOException e) {
+                if (first == null) first = e; else first.addSuppressed(e);
+            }
+        }
+        held.clear();
+        if (first != null) throw first;
+    }
+
+    @Override
+    public String toString() {
+        return "reflink pool at " + dir;
+    }
+}
