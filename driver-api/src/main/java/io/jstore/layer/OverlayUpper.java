@@ -24,13 +24,23 @@ public final class OverlayUpper {
 
     /** Writes the upper directory as an OCI layer: whiteout devices as {@code .wh.NAME}, opaque dirs with {@code .wh..wh..opq}. */
     public static void diff(Path upper, OutputStream out) throws IOException {
+        diff(upper, null, out);
+    }
+
+    /**
+     * Like {@link #diff(Path, OutputStream)}, knowing the lower dirs (top first): the kernel marks
+     * every directory it creates in the merged view opaque, also where no lower has one, so an
+     * opaque marker is written only where a lower layer has a directory it must hide (as
+     * containers/storage does). {@code null} lowers: unknown, every opaque dir gets its marker.
+     */
+    public static void diff(Path upper, List<Path> lowers, OutputStream out) throws IOException {
         try (LayerWriter w = new LayerWriter(out)) {
             walk(upper, "", (path, file, st) -> {
                 if (st.isWhiteout()) {
                     w.whiteout(path);
                 } else {
                     w.add(upper, path);
-                    if (st.isDirectory() && opaque(file)) w.opaque(path);
+                    if (st.isDirectory() && opaque(file) && (lowers == null || lowerDir(lowers, path))) w.opaque(path);
                 }
             });
         }
@@ -38,7 +48,9 @@ public final class OverlayUpper {
 
     /**
      * The upper directory's changes, parents first: whiteouts are {@code D}; anything else is
-     * {@code C} when a lower layer ({@code lowers}, top first) has the path, else {@code A}.
+     * {@code C} when a lower layer ({@code lowers}, top first) has the path, else {@code A}. An
+     * opaque directory hides the lower names it does not hold again: each is one {@code D}, as
+     * the naive diff reports a directory deleted and made anew.
      */
     public static List<Change> changes(Path upper, List<Path> lowers) throws IOException {
         List<Change> out = new ArrayList<>();
@@ -46,8 +58,59 @@ public final class OverlayUpper {
             Change.Kind kind = st.isWhiteout() ? Change.Kind.DELETED
                     : inLower(lowers, path) ? Change.Kind.MODIFIED : Change.Kind.ADDED;
             out.add(new Change(kind, path));
+            if (st.isDirectory() && opaque(file) && lowerDir(lowers, path)) {
+                for (String hidden : lowerNames(lowers, path)) {
+                    if (!Files.exists(file.resolve(hidden), LinkOption.NOFOLLOW_LINKS)) {
+                        out.add(new Change(Change.Kind.DELETED, path + "/" + hidden));
+                    }
+                }
+            }
         });
+        out.sort(PARENTS_FIRST);
         return out;
+    }
+
+    /** Path order with each directory right before its children ("/a", "/a/b", "/a-b"), as the walk makes them. */
+    private static final java.util.Comparator<Change> PARENTS_FIRST =
+            java.util.Comparator.comparing(c -> List.of(c.path().substring(1).split("/")), OverlayUpper::compareComponents);
+
+    private static int compareComponents(List<String> a, List<String> b) {
+        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
+            int c = a.get(i).compareTo(b.get(i));
+            if (c != 0) return c;
+        }
+        return Integer.compare(a.size(), b.size());
+    }
+
+    /** Whether the topmost lower that has {@code path} has a directory there. */
+    private static boolean lowerDir(List<Path> lowers, String path) throws IOException {
+        for (Path l : lowers) {
+            FileStat st = FileStat.ofOrNull(l.resolve(path.substring(1)));
+            if (st != null) return st.isDirectory();
+        }
+        return false;
+    }
+
+    /**
+     * The names the lowers show in directory {@code path}: merged top down, a whiteout hides the
+     * name below it, an opaque directory ends the descent.
+     */
+    private static java.util.SortedSet<String> lowerNames(List<Path> lowers, String path) throws IOException {
+        java.util.SortedSet<String> shown = new java.util.TreeSet<>();
+        java.util.Set<String> hidden = new java.util.HashSet<>();
+        for (Path l : lowers) {
+            Path dir = l.resolve(path.substring(1));
+            FileStat st = FileStat.ofOrNull(dir);
+            if (st == null) continue;
+            if (!st.isDirectory()) break;
+            for (Map.Entry<String, Path> c : TreeDiff.list(dir).entrySet()) {
+                if (hidden.contains(c.getKey())) continue;
+                if (FileStat.of(c.getValue()).isWhiteout()) hidden.add(c.getKey());
+                else shown.add(c.getKey());
+            }
+            if (opaque(dir)) break;
+        }
+        return shown;
     }
 
     private static boolean inLower(List<Path> lowers, String path) {
