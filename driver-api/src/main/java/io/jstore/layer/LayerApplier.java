@@ -1,5 +1,6 @@
 package io.jstore.layer;
 
+import io.jstore.linux.Errno;
 import io.jstore.linux.FileStat;
 import io.jstore.linux.Inodes;
 import io.jstore.linux.SyscallException;
@@ -80,7 +81,13 @@ public final class LayerApplier {
                 target.invalidate();
                 stale = false;
             }
-            entry(e);
+            try {
+                entry(e);
+            } catch (LayerFormatException | SyscallException.NoSpaceException x) {
+                throw x;
+            } catch (IOException x) {
+                throw noSpace(e, x);
+            }
         }
         target.invalidate();
         for (int i = dirTimes.size() - 1; i >= 0; i--) {
@@ -267,6 +274,26 @@ public final class LayerApplier {
         }
         Files.delete(p);
         if (st.isDirectory() || st.isSymlink()) stale = true;
+    }
+
+    /**
+     * The JDK's file API reports ENOSPC/EDQUOT as a plain IOException whose message is the C
+     * library's text; callers must be able to catch a full disk by type, so it becomes the
+     * linux module's NoSpaceException naming the entry. Anything else passes unchanged.
+     */
+    private IOException noSpace(TarEntry e, IOException x) {
+        for (int errno : new int[] {Errno.ENOSPC, Errno.EDQUOT}) {
+            String text = Errno.describe(errno);
+            boolean full = x instanceof SyscallException s ? s.is(errno)
+                    : x.getMessage() != null && x.getMessage().contains(text)
+                    || x instanceof java.nio.file.FileSystemException f && text.equals(f.getReason());
+            if (full) {
+                SyscallException typed = SyscallException.withDetail("apply", errno, "layer entry '" + e.name() + "'", target.path());
+                typed.initCause(x);
+                return typed;
+            }
+        }
+        return x;
     }
 
     private Metadata.Attributes attributes(TarEntry e, int type) {

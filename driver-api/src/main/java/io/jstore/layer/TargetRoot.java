@@ -27,9 +27,11 @@ final class TargetRoot implements AutoCloseable {
     private static final long RESOLVE = RootedPath.RESOLVE_IN_ROOT | RootedPath.RESOLVE_NO_MAGICLINKS;
 
     private final Fd root;
+    private final Path path;
     private final Map<String, Fd> parents = new HashMap<>();
 
     TargetRoot(Path dir) throws SyscallException {
+        this.path = dir;
         this.root = Fd.open(dir, Fd.O_PATH | Fd.O_DIRECTORY);
         if (!RootedPath.supported()) {
             root.close();
@@ -97,6 +99,11 @@ final class TargetRoot implements AutoCloseable {
         p = existingDir(rel, entry);
         if (p == null) throw new LayerFormatException(entry, "directory '" + rel + "' vanished while applying");
         return p;
+    }
+
+    /** The target directory as the caller named it, for messages. */
+    Path path() {
+        return path;
     }
 
     /** Forgets every cached parent, after a directory or symlink was removed or replaced. */

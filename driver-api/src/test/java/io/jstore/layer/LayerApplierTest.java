@@ -2,12 +2,18 @@ package io.jstore.layer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstore.layer.testing.RootfsTrees;
 import io.jstore.layer.testing.Tools;
 import io.jstore.layer.testing.TreeSnapshot;
 import io.jstore.linux.FileStat;
 import io.jstore.linux.Inodes;
+import io.jstore.linux.SyscallException;
+import io.jstore.linux.testing.FsType;
+import io.jstore.linux.testing.Scratch;
+import io.jstore.linux.testing.ScratchFilesystem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -64,6 +70,17 @@ class LayerApplierTest {
         apply(tar, target);
         assertFalse(Files.exists(target.resolve("gone")));
         assertFalse(Files.exists(target.resolve(".wh.gone")));
+    }
+
+    @Test
+    void aFullFilesystemIsATypedNoSpaceErrorNamingTheEntry(@Scratch(type = FsType.TMPFS, sizeMiB = 4) ScratchFilesystem fs) {
+        byte[] data = new byte[8 << 20];
+        new java.util.Random(1).nextBytes(data); // zeros would become holes and fit
+        byte[] tar = new TestTar().file("small", "ok").entry("var/big", TarEntry.REGULAR, "", data, 0644).build();
+        SyscallException.NoSpaceException e = assertThrows(SyscallException.NoSpaceException.class,
+                () -> Layers.apply(new java.io.ByteArrayInputStream(tar), fs.root(), ApplyOptions.DEFAULT));
+        assertTrue(e.getMessage().contains("'var/big'"), e.getMessage());
+        assertTrue(e.getMessage().contains(fs.root().toString()), e.getMessage());
     }
 
     static ApplyResult apply(Path tar, Path target) throws IOException {
