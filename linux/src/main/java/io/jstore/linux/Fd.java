@@ -21,6 +21,9 @@ public final class Fd implements AutoCloseable {
     public static final int O_CLOEXEC = 02000000;
     public static final int O_PATH = 010000000;
 
+    private static final int LOCK_EX = 2;
+    private static final int LOCK_UN = 8;
+
     private final int fd;
     private final String what;
     private boolean closed;
@@ -63,6 +66,24 @@ public final class Fd implements AutoCloseable {
      */
     public Path procPath() {
         return Path.of("/proc/self/fd/" + fd);
+    }
+
+    /**
+     * {@code flock(2)} LOCK_EX: blocks until this open file description holds the exclusive
+     * lock. Unlike POSIX record locks it belongs to the descriptor, not the process, so two
+     * threads with their own descriptors exclude each other, and closing another descriptor
+     * of the same file does not drop it.
+     */
+    public void lockExclusive() throws SyscallException {
+        while (Library.LIBC.flock(fd, LOCK_EX) != 0) {
+            int errno = Library.errno();
+            if (errno != Errno.EINTR) throw SyscallException.of("flock", errno, what);
+        }
+    }
+
+    /** {@code flock(2)} LOCK_UN; closing the descriptor releases the lock as well. */
+    public void unlock() throws SyscallException {
+        if (Library.LIBC.flock(fd, LOCK_UN) != 0) throw SyscallException.last("flock", what);
     }
 
     /** {@code syncfs(2)}: writes back everything dirty on the filesystem this descriptor is on. */

@@ -50,6 +50,7 @@ final class Library {
         long lseek(int fd, long offset, int whence);
         long copy_file_range(int fdIn, Pointer offIn, int fdOut, Pointer offOut, long len, int flags);
         int ftruncate(int fd, long length);
+        int flock(int fd, int operation);
 
         // ioctl: one overload per argument shape
         int ioctl(int fd, long request, long arg);
