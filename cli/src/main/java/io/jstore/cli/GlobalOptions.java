@@ -1,5 +1,7 @@
 package io.jstore.cli;
 
+import io.jstore.graph.Graph;
+import io.jstore.graph.StoreRoot;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -18,12 +20,11 @@ final class GlobalOptions {
     boolean verbose;
 
     Path root() {
-        if (root != null) return root;
-        String env = System.getenv("JSTORE_ROOT");
-        if (env != null && !env.isEmpty()) return Path.of(env);
-        if ("root".equals(System.getProperty("user.name"))) return Path.of("/var/lib/jstore");
-        String xdg = System.getenv("XDG_DATA_HOME");
-        Path data = xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".local", "share");
-        return data.resolve("jstore");
+        return StoreRoot.resolve(root);
+    }
+
+    /** Opens the store's graph with {@code --driver}, else the driver the store was made with, else the best probe. */
+    Graph open() throws java.io.IOException {
+        return Graph.open(root(), driver);
     }
 }

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Container layer store: storage drivers, layers, images and containers.",
-        subcommands = {DriversCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DriversCommand.class, ImageCommands.class, LayerCommands.class, ContainerCommands.class,
+                MaintenanceCommands.Gc.class, MaintenanceCommands.Fsck.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

@@ -71,6 +71,15 @@ public interface Driver extends AutoCloseable {
     boolean exists(String id);
 
     /**
+     * The ids of every layer the driver holds, complete or not. graph-db's {@code fsck}
+     * compares it with its records to remove layers no record knows (what a crash of
+     * something other than jstore, or a bug, left). A driver that cannot enumerate says so.
+     */
+    default java.util.Set<String> ids() throws DriverException {
+        throw new DriverException.UnsupportedException(name(), "this driver cannot list its layers");
+    }
+
+    /**
      * How to mount the layer's root filesystem, as data: whoever mounts (the driver in
      * {@link #get}, the runtime inside a new mount namespace, containerd) performs these in
      * order, each {@link MountSpec#target()} relative to the root it mounts at.
@@ -82,6 +91,20 @@ public interface Driver extends AutoCloseable {
 
     /** Drops one reference; the last one unmounts. */
     void put(String id) throws DriverException;
+
+    /**
+     * Like {@link #get}, but the reference belongs to the store, not to the calling process:
+     * it outlives the caller and stays until {@link #putDetached}. What {@code jstore mount}
+     * needs: the command exits, the mount stays for whatever runs next.
+     */
+    default Path getDetached(String id) throws DriverException {
+        throw new DriverException.UnsupportedException(name(), "mounts that outlive the process");
+    }
+
+    /** Drops one reference taken by {@link #getDetached}; the last reference unmounts. */
+    default void putDetached(String id) throws DriverException {
+        throw new DriverException.UnsupportedException(name(), "mounts that outlive the process");
+    }
 
     /** Writes the changes of {@code id} relative to {@code parent} as an uncompressed OCI layer tar. */
     void diff(String id, String parent, OutputStream out) throws DriverException;

@@ -47,10 +47,20 @@ public final class Collector {
     }
 
     void removeLayer(String ref, int explicitHolds) throws IOException {
-        IncompleteRecord inc = graph.db().write(t -> claim(t, Refs.layer(t, ref).chainId(), explicitHolds, true))
-                .orElseThrow();
+        IncompleteRecord inc = graph.db().write(t -> {
+            String chain = Refs.layer(t, ref).chainId();
+            return claim(t, chain, explicitHolds < 0 ? explicitHolds(t, chain) : explicitHolds, true);
+        }).orElseThrow();
         CrashPoints.reach("remove.claimed");
         finishRemoval(graph, inc);
+    }
+
+    /** References to {@code chain} that no image or container explains: holds taken by {@code layer create}. */
+    private static int explicitHolds(GraphTxn t, String chain) throws IOException {
+        int explained = 0;
+        for (ImageRecord i : t.images()) if (chain.equals(i.topChainId())) explained++;
+        for (ContainerRecord c : t.containers()) if (chain.equals(c.layer())) explained++;
+        return Math.max(0, t.requireLayer(chain).refCount() - explained);
     }
 
     /** ChainIDs that nothing needs, in a consistent snapshot. */

@@ -170,6 +170,19 @@ public final class Graph implements AutoCloseable {
         new Collector(this).removeLayer(chainId, explicitHolds);
     }
 
+    /**
+     * Removes a layer now ({@code jstore layer rm}), dropping the explicit holds on it: it must
+     * be no image's top, under no container, no parent and not mounted.
+     */
+    public void removeLayer(String ref) throws IOException {
+        new Collector(this).removeLayer(ref, -1);
+    }
+
+    /** The ChainIDs of a layer's children (complete ones; layers being made are left out). */
+    public List<String> children(String chainId) throws IOException {
+        return db.read(t -> t.children(chainId)).stream().filter(c -> !c.startsWith(GraphTxn.INCOMPLETE_CHILD)).toList();
+    }
+
     // ---- mounts, diffs
 
     /** The driver id behind a layer ref or a container id. */

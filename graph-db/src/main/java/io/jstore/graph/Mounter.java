@@ -19,8 +19,8 @@ final class Mounter {
     }
 
     /**
-     * A detached mount ({@code jstore mount}) is recorded as this process's first and handed to
-     * the store only once the driver has mounted, so a crash in between leaves a dead
+     * A detached mount ({@code jstore mount}, the driver's {@code getDetached}) is recorded as
+     * this process's first and handed to the store only once the driver has mounted, so a crash in between leaves a dead
      * process's holder (dropped by repair), never a store holder with no mount behind it.
      */
     Path mount(String cacheId, boolean detached) throws IOException {
@@ -36,7 +36,7 @@ final class Mounter {
         CrashPoints.reach("mount.recorded");
         Path root;
         try {
-            root = graph.driver().get(cacheId);
+            root = detached ? graph.driver().getDetached(cacheId) : graph.driver().get(cacheId);
         } catch (IOException | RuntimeException e) {
             drop(cacheId, holder);
             throw e;
@@ -60,16 +60,16 @@ final class Mounter {
      * a record without a mount behind it that would let GC remove a mounted layer).
      */
     void unmount(String cacheId) throws IOException {
-        graph.db().write(t -> {
+        boolean detached = graph.db().write(t -> {
             MountRecord m = t.mounts(cacheId).orElse(new MountRecord(cacheId, List.of()));
             List<MountRecord.Holder> hs = new ArrayList<>(m.holders());
-            if (!hs.remove(MountRecord.Holder.self()) && !hs.remove(MountRecord.Holder.STORE)) {
-                throw new GraphException.NotFoundException("mount of", cacheId);
-            }
+            boolean store = !hs.remove(MountRecord.Holder.self());
+            if (store && !hs.remove(MountRecord.Holder.STORE)) throw new GraphException.NotFoundException("mount of", cacheId);
             t.putMounts(new MountRecord(cacheId, hs));
-            return null;
+            return store;
         });
-        graph.driver().put(cacheId);
+        if (detached) graph.driver().putDetached(cacheId);
+        else graph.driver().put(cacheId);
     }
 
     private void drop(String cacheId, MountRecord.Holder holder) {

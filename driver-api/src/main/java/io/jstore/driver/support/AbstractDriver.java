@@ -178,13 +178,32 @@ public abstract class AbstractDriver implements Driver {
     @Override
     public final Path get(String id) throws DriverException {
         ensureOpen();
-        return ops.get(id);
+        return ops.get(id, ProcessIdentity.self());
+    }
+
+    @Override
+    public final Path getDetached(String id) throws DriverException {
+        ensureOpen();
+        return ops.get(id, ProcessIdentity.STORE);
+    }
+
+    @Override
+    public final void putDetached(String id) throws DriverException {
+        ensureOpen();
+        ops.put(id, ProcessIdentity.STORE);
+    }
+
+    /** Every recorded layer, complete or not (a half-made one is still the driver's to remove). */
+    @Override
+    public final java.util.Set<String> ids() throws DriverException {
+        ensureOpen();
+        return new java.util.TreeSet<>(recordedIds());
     }
 
     @Override
     public final void put(String id) throws DriverException {
         ensureOpen();
-        ops.put(id);
+        ops.put(id, ProcessIdentity.self());
     }
 
     @Override

@@ -80,16 +80,16 @@ final class LayerOps {
         }
     }
 
-    Path get(String id) throws DriverException {
+    Path get(String id, ProcessIdentity holder) throws DriverException {
         LayerRecord r = d.require(id);
         try (LayerLock l = d.home.lock(id)) {
             if (!d.records.complete(id)) throw new DriverException.NotFoundException(name(), id);
-            d.mounts.acquire(id);
+            d.mounts.acquire(id, holder);
             try {
                 // also when others hold it: their mount may be in another namespace, or gone
                 if (!d.isMounted(id)) d.mountLayer(id, r);
             } catch (IOException | RuntimeException e) {
-                d.mounts.release(id);
+                d.mounts.release(id, holder);
                 throw e;
             }
             return d.mountPoint(id);
@@ -98,13 +98,14 @@ final class LayerOps {
         }
     }
 
-    void put(String id) throws DriverException {
+    void put(String id, ProcessIdentity holder) throws DriverException {
         d.home.checkId(id);
         try (LayerLock l = d.home.lock(id)) {
             if (d.records.read(id).isEmpty()) throw new DriverException.NotFoundException(name(), id);
-            int left = d.mounts.release(id);
+            int left = d.mounts.release(id, holder);
             if (left < 0) {
-                throw new DriverException(name() + ": put of " + id + " without a get by this process",
+                throw new DriverException(name() + ": put of " + id + " without a get by "
+                        + (holder.equals(ProcessIdentity.STORE) ? "the store (getDetached)" : "this process"),
                         id, d.mountPoint(id));
             }
             if (left == 0 && d.isMounted(id)) d.unmountLayer(id);

@@ -33,9 +33,14 @@ public final class MountCounts {
      * were before (0 means the caller must mount).
      */
     public int acquire(String id) throws IOException {
+        return acquire(id, ProcessIdentity.self());
+    }
+
+    /** {@link #acquire} for {@code holder} ({@link ProcessIdentity#STORE} for a detached mount). */
+    public int acquire(String id, ProcessIdentity holder) throws IOException {
         Map<ProcessIdentity, Integer> h = live(id);
         int before = total(h);
-        h.merge(ProcessIdentity.self(), 1, Integer::sum);
+        h.merge(holder, 1, Integer::sum);
         write(id, h);
         return before;
     }
@@ -45,11 +50,16 @@ public final class MountCounts {
      * the caller must unmount). Returns -1, changing nothing, if this process holds none.
      */
     public int release(String id) throws IOException {
+        return release(id, ProcessIdentity.self());
+    }
+
+    /** {@link #release} for {@code holder}. */
+    public int release(String id, ProcessIdentity holder) throws IOException {
         Map<ProcessIdentity, Integer> h = live(id);
-        Integer mine = h.get(ProcessIdentity.self());
+        Integer mine = h.get(holder);
         if (mine == null) return -1;
-        if (mine == 1) h.remove(ProcessIdentity.self());
-        else h.put(ProcessIdentity.self(), mine - 1);
+        if (mine == 1) h.remove(holder);
+        else h.put(holder, mine - 1);
         write(id, h);
         return total(h);
     }

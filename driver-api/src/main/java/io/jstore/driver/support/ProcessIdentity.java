@@ -15,6 +15,9 @@ import java.nio.file.Path;
 public record ProcessIdentity(long pid, long startTime) {
     private static final ProcessIdentity SELF = of(ProcessHandle.current().pid());
 
+    /** The store itself, holder of detached mounts ({@code jstore mount}): never dies. Pid 0 is no process's. */
+    public static final ProcessIdentity STORE = new ProcessIdentity(0, 0);
+
     /** This JVM. */
     public static ProcessIdentity self() {
         return SELF;
@@ -28,6 +31,7 @@ public record ProcessIdentity(long pid, long startTime) {
 
     /** Whether this very process still runs (a zombie counts as gone: it holds nothing). */
     public boolean alive() {
+        if (pid == 0) return true;
         String stat = readStat(pid);
         if (stat == null) return false;
         String[] f = fieldsAfterComm(stat);

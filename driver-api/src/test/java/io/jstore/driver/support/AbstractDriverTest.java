@@ -63,6 +63,25 @@ class AbstractDriverTest {
     }
 
     @Test
+    void aDetachedMountOutlivesRepairAndOnlyPutDetachedEndsIt() throws IOException {
+        DirDriver d = open();
+        d.create("a", null, CreateOptions.DEFAULT);
+        d.create("b", null, CreateOptions.DEFAULT);
+        assertEquals(d.dir("a"), d.getDetached("a"));
+        assertThrows(DriverException.class, () -> d.put("a"), "the store's reference is not this process's");
+        d.repair();
+        assertTrue(d.isMounted("a"), "repair keeps a mount only the store holds");
+        assertEquals("1", d.metadata("a").get("mountCount"));
+        assertThrows(DriverException.LayerInUseException.class, () -> d.remove("a"));
+        assertThrows(DriverException.class, () -> d.putDetached("b"));
+        d.putDetached("a");
+        assertFalse(d.isMounted("a"));
+        assertEquals(java.util.Set.of("a", "b"), d.ids());
+        d.remove("a");
+        assertEquals(java.util.Set.of("b"), d.ids());
+    }
+
+    @Test
     void removeRefusesMountedLayersAndParents() throws IOException {
         DirDriver d = open();
         d.create("a", null, CreateOptions.DEFAULT);

@@ -18,6 +18,9 @@ final class ArchiveReader {
     private ArchiveReader() {}
 
     static final ObjectMapper JSON = new ObjectMapper();
+    static final String REF_NAME = "org.opencontainers.image.ref.name";
+    /** containerd (and jstore's export) put the full {@code repo:tag} here, ref.name holding only the tag. */
+    static final String CONTAINERD_NAME = "io.containerd.image.name";
     private static final int JSON_LIMIT = 16 << 20;
 
     static boolean isOci(Blobs b) {
@@ -36,8 +39,10 @@ final class ArchiveReader {
         JsonNode index = parse(b.read("index.json", JSON_LIMIT), "index.json");
         JsonNode desc = pick(index.path("manifests"), wanted);
         List<String> names = new ArrayList<>();
-        String ref = desc.path("annotations").path("org.opencontainers.image.ref.name").asText(null);
-        if (ref != null && ref.contains(":")) names.add(ref);
+        String full = desc.path("annotations").path(CONTAINERD_NAME).asText(null);
+        String ref = desc.path("annotations").path(REF_NAME).asText(null);
+        if (full != null) names.add(full);
+        else if (ref != null && ref.contains(":")) names.add(ref);
         // A nested index (multi-platform image): take its linux manifest for this machine.
         for (int depth = 0; mediaType(desc).endsWith("image.index.v1+json"); depth++) {
             if (depth > 4) throw new GraphException.CorruptException("index.json nests too deep");
@@ -134,8 +139,9 @@ final class ArchiveReader {
         if (wanted != null) {
             String tag = wanted.substring(wanted.lastIndexOf(':') + 1);
             for (JsonNode m : manifests) {
-                String ref = m.path("annotations").path("org.opencontainers.image.ref.name").asText("");
-                if (ref.equals(wanted) || ref.equals(tag)) return m;
+                String ref = m.path("annotations").path(REF_NAME).asText("");
+                String full = m.path("annotations").path(CONTAINERD_NAME).asText("");
+                if (full.equals(wanted) || ref.equals(wanted) || ref.equals(tag)) return m;
             }
         }
         String arch = Rootfs.goArch();
