@@ -62,10 +62,25 @@ public final class LoopDevice implements AutoCloseable {
      * (the kernel falls back to buffered I/O where the backing filesystem cannot do it).
      */
     public static LoopDevice attach(Path backingFile, boolean readOnly, boolean directIo) throws SyscallException {
+        return attach(backingFile, readOnly, directIo, 0);
+    }
+
+    /**
+     * As {@link #attach(Path, boolean, boolean)}, with the device's logical block size fixed
+     * ({@code blockSize} 512…4096, a power of two; 0 lets the kernel choose). A filesystem
+     * made on the device records its sector size, and with direct I/O the kernel picks the
+     * block size from the backing file's alignment, which can differ between two bindings of
+     * the same image (xfs then refuses to mount: "device supports 4096 byte sectors").
+     */
+    public static LoopDevice attach(Path backingFile, boolean readOnly, boolean directIo, int blockSize)
+            throws SyscallException {
+        if (blockSize != 0 && (blockSize < 512 || blockSize > 4096 || Integer.bitCount(blockSize) != 1)) {
+            throw new IllegalArgumentException("loop block size must be 0 or a power of two in 512..4096: " + blockSize);
+        }
         Path file = backingFile.toAbsolutePath().normalize();
         try (Fd backing = Fd.open(file, readOnly ? Fd.O_RDONLY : Fd.O_RDWR)) {
             int flags = LO_FLAGS_AUTOCLEAR | (readOnly ? LO_FLAGS_READ_ONLY : 0) | (directIo ? LO_FLAGS_DIRECT_IO : 0);
-            byte[] config = config(backing.number(), flags, file);
+            byte[] config = config(backing.number(), blockSize, flags, file);
             SyscallException lastBusy = null;
             for (int attempt = 0; attempt < ATTACH_ATTEMPTS; attempt++) {
                 int n = freeNumber();
@@ -91,9 +106,10 @@ public final class LoopDevice implements AutoCloseable {
         }
     }
 
-    private static byte[] config(int backingFd, int flags, Path file) {
+    private static byte[] config(int backingFd, int blockSize, int flags, Path file) {
         ByteBuffer b = ByteBuffer.allocate(LOOP_CONFIG_SIZE).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(0, backingFd);
+        b.putInt(4, blockSize);
         b.putInt(8 + INFO_FLAGS, flags);
         // lo_file_name is informational (sysfs reads the real path from the file); keep it short.
         byte[] name = file.toString().getBytes(StandardCharsets.UTF_8);

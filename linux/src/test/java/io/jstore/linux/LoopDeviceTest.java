@@ -74,6 +74,18 @@ class LoopDeviceTest {
     }
 
     @Test
+    void blockSizeIsWhatWasAsked(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
+        Path img = image(fs, "disk.img", 8 << 20);
+        for (int size : new int[] {512, 4096}) {
+            try (LoopDevice loop = LoopDevice.attach(img, false, true, size)) {
+                Path sys = Path.of("/sys/block/loop" + loop.number() + "/queue/logical_block_size");
+                assertEquals(Integer.toString(size), Files.readString(sys).strip());
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> LoopDevice.attach(img, false, false, 1000));
+    }
+
+    @Test
     void detachByNumberLeavesOtherFilesAlone(@Scratch(type = FsType.TMPFS, sizeMiB = 64) ScratchFilesystem fs)
             throws Exception {
         Path a = image(fs, "a.img", 1 << 20);

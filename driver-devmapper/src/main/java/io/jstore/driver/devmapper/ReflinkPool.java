@@ -37,6 +37,8 @@ import java.util.Optional;
 public final class ReflinkPool implements ThinPool {
     private static final String DEVICES = "devices";
     private static final long ALIGN = 4096;
+    // fixed, so that every binding of an image shows its filesystem the sector size mkfs saw
+    private static final int BLOCK_SIZE = 4096;
 
     private final Path dir;
     private final PoolStore store;
@@ -218,7 +220,7 @@ public final class ReflinkPool implements ThinPool {
             ThinDevice d = existing(store.load(), name);
             Optional<Path> active = bound(d);
             if (active.isPresent()) return active.get();
-            LoopDevice loop = LoopDevice.attach(image(d), false, true);
+            LoopDevice loop = LoopDevice.attach(image(d), false, true, BLOCK_SIZE);
             held.put(name, loop);
             return loop.path();
         }

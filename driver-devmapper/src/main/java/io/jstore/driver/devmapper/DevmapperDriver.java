@@ -1,0 +1,221 @@
+package io.jstore.driver.devmapper;
+
+import io.jstore.driver.CreateOptions;
+import io.jstore.driver.DriverException;
+import io.jstore.driver.MountSpec;
+import io.jstore.driver.support.AbstractDriver;
+import io.jstore.driver.support.DriverHome;
+import io.jstore.driver.support.Failures;
+import io.jstore.driver.support.LayerLock;
+import io.jstore.driver.support.LayerRecord;
+import io.jstore.linux.Filesystems;
+import io.jstore.linux.MountInfo;
+import io.jstore.linux.Mounts;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The devicemapper driver: every layer is a thin device of one {@link ThinPool} holding its
+ * own filesystem; a layer without a parent is a snapshot of the pool's {@link BaseDevice},
+ * any other a snapshot of its parent, so copy-on-write happens per block below the
+ * filesystem and a write into a large lower file copies one block.
+ *
+ * <pre>
+ * HOME/pool/          the thin pool (reflink: devices/N.img, pool.json)
+ * HOME/base.json      the base device's filesystem and size, once it is made
+ * HOME/mnt/ID         where get mounts layer ID's filesystem
+ * HOME/.base-mount    where the base device is mounted once, right after its mkfs
+ * HOME/.jstore/       records, locks and mount counts of the shared driver machinery
+ * </pre>
+ *
+ * A layer's mount is its device's filesystem ({@code ext4 /dev/loop7}), which containerd or
+ * a runtime can perform as well as the driver. The device is active only while needed: get
+ * activates it, mounts, and lets the mount hold it, so the last unmount also releases the
+ * device, whichever process does it.
+ */
+final class DevmapperDriver extends AbstractDriver {
+    static final String NAME = "devmapper";
+    private static final String POOL = "pool";
+    private static final String MNT = "mnt";
+
+    private final ThinPool pool;
+    private final BaseDevice.Made base;
+    private final Path mnt;
+
+    private DevmapperDriver(DriverHome home, ThinPool pool, BaseDevice.Made base) {
+        super(home);
+        this.pool = pool;
+        this.base = base;
+        this.mnt = home.path().resolve(MNT);
+    }
+
+    /** Opens (or makes) the pool and its base device under {@code home}, then repairs what a crash left. */
+    static DevmapperDriver open(Path home, Map<String, String> options) throws DriverException {
+        DevmapperOptions o = DevmapperOptions.parse(options);
+        DriverHome dh = DriverHome.of(NAME, home, Set.of(POOL, MNT));
+        ThinPool pool = null;
+        try {
+            if (o.fs() != null && o.fs().findTool().isEmpty()) {
+                throw new DriverException.UnsupportedException(NAME, o.fs().tool() + " is not installed");
+            }
+            Files.createDirectories(dh.path().resolve(MNT));
+            pool = ReflinkPool.open(dh.path().resolve(POOL));
+            BaseDevice.Made base;
+            try (LayerLock l = LayerLock.acquire(dh.meta().resolve("locks").resolve(BaseDevice.NAME + ".lock"))) {
+                base = BaseDevice.ensure(pool, dh.path(), dh.path().resolve(".base-mount"), o);
+            }
+            return AbstractDriver.opened(new DevmapperDriver(dh, pool, base));
+        } catch (IOException | RuntimeException e) {
+            if (pool != null) {
+                try {
+                    pool.close();
+                } catch (IOException c) {
+                    e.addSuppressed(c);
+                }
+            }
+            if (e instanceof PoolException.UnsupportedException u) {
+                throw new DriverException.UnsupportedException(NAME, u.getMessage());
+            }
+            if (e instanceof IOException io) throw Failures.map(NAME, "open", "-", dh.path(), io);
+            throw (RuntimeException) e;
+        }
+    }
+
+    /** The pool, for tests that look at devices and extents. */
+    ThinPool pool() {
+        return pool;
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    protected void createLayer(String id, LayerRecord record, CreateOptions options) throws IOException {
+        if (options.hasSize() && options.sizeBytes() > base.sizeBytes()) {
+            throw new DriverException(NAME + ": layer " + id + " asks for " + options.sizeBytes()
+                    + " bytes; every device has the base size " + base.sizeBytes() + " (" + DevmapperOptions.BASESIZE
+                    + ")", id, null);
+        }
+        String origin = record.parent() == null ? BaseDevice.NAME : record.parent();
+        // what the parent's filesystem holds only in memory must reach its device before the
+        // snapshot shares the device's blocks
+        if (record.parent() != null && isMounted(record.parent())) Filesystems.syncfs(mountPoint(record.parent()));
+        pool.snapshot(id, origin);
+    }
+
+    @Override
+    protected void removeLayer(String id) throws IOException {
+        if (pool.device(id).isPresent()) {
+            pool.deactivate(id);
+            pool.delete(id);
+        }
+        Files.deleteIfExists(mountPoint(id));
+    }
+
+    @Override
+    protected List<MountSpec> mountSpecs(String id, LayerRecord record) throws IOException {
+        // the device stays active (held by this driver) until the layer is put, removed or the driver closed
+        Path device = pool.activate(id);
+        return List.of(MountSpec.root(base.fs().type(), device.toString(), base.fs().mountOptions()));
+    }
+
+    @Override
+    protected Path mountPoint(String id) {
+        return mnt.resolve(id);
+    }
+
+    @Override
+    protected void mountLayer(String id, LayerRecord record) throws IOException {
+        Path target = mountPoint(id);
+        Files.createDirectories(target);
+        Path device = pool.activate(id);
+        try {
+            Mounts.mount(device.toString(), target, base.fs().type(), base.fs().mountOptions());
+        } finally {
+            // mounted: the mount now holds the device, which goes with the last unmount;
+            // not mounted: nothing holds it, and it goes now
+            pool.deactivate(id);
+        }
+    }
+
+    @Override
+    protected void unmountLayer(String id) throws IOException {
+        Path target = mountPoint(id);
+        if (MountInfo.isMountPoint(target)) Mounts.unmount(target);
+        if (pool.device(id).isPresent()) pool.deactivate(id);
+    }
+
+    /** Devices no layer record names (none but the base should exist without one) and stray mount points. */
+    @Override
+    protected void repairDriver() throws IOException {
+        Set<String> recorded = new HashSet<>(records.ids());
+        for (ThinDevice d : pool.list()) {
+            if (d.name().equals(BaseDevice.NAME) || recorded.contains(d.name())) continue;
+            pool.deactivate(d.name());
+            pool.delete(d.name());
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(mnt)) {
+            for (Path p : ds) {
+                if (recorded.contains(p.getFileName().toString()) || MountInfo.isMountPoint(p)) continue;
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** Unmounts every layer, then releases every device this driver activated for mount specs. */
+    @Override
+    public void cleanup() throws DriverException {
+        super.cleanup();
+        try {
+            for (ThinDevice d : pool.list()) pool.deactivate(d.name());
+        } catch (IOException e) {
+            throw Failures.map(NAME, "cleanup", "-", home.path(), e);
+        }
+    }
+
+    @Override
+    protected Map<String, String> statusDetails() throws IOException {
+        PoolUsage u = pool.usage();
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("Pool", pool.kind() + " (" + pool + ")");
+        m.put("Pool data", u.dataUsed() + " of " + u.dataTotal() + " bytes used"
+                + String.format(" (%.1f%%)", u.dataPercent()));
+        m.put("Pool metadata", u.metadataUsed() + " of " + u.metadataTotal() + " bytes used");
+        m.put("Base device", base.fs().type() + ", " + base.sizeBytes() + " bytes");
+        m.put("Thin devices", Integer.toString(pool.list().size()));
+        m.put("Transaction id", Long.toString(pool.transactionId()));
+        return m;
+    }
+
+    @Override
+    protected Map<String, String> layerMetadata(String id, LayerRecord record) throws IOException {
+        ThinDevice d = pool.device(id).orElseThrow(() -> new DriverException(
+                NAME + ": layer " + id + " has no thin device in " + pool, id, null));
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("deviceId", Integer.toString(d.id()));
+        m.put("deviceSize", Long.toString(d.sizeBytes()));
+        m.put("deviceOrigin", d.origin());
+        m.put("device", pool.activePath(id).map(Path::toString).orElse(""));
+        m.put("filesystem", base.fs().type());
+        return m;
+    }
+
+    @Override
+    public void close() throws DriverException {
+        super.close();
+        try {
+            pool.close();
+        } catch (IOException e) {
+            throw Failures.map(NAME, "close", "-", home.path(), e);
+        }
+    }
+}
