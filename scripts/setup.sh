@@ -17,6 +17,7 @@ packages=(
   "busybox:busybox-static"
   "tar:tar"
   "setfattr:attr"
+  "fc-list:fontconfig"
 )
 
 missing=()

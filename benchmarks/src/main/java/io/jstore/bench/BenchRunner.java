@@ -1,0 +1,160 @@
+package io.jstore.bench;
+
+import io.jstore.bench.report.Report;
+import io.jstore.driver.DriverProvider;
+import io.jstore.driver.Drivers;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.reflect.Method;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.regex.Pattern;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the chosen suites with JMH's Runner API (in this JVM for quick and smoke, forked for
+ * full), keeps JMH's JSON in the report directory, then writes the report. Benchmarks that
+ * cannot run here (no driver, no peer, a driver refusing the fixture) are recorded in
+ * {@link Skips} with the reason instead of failing the run.
+ */
+public final class BenchRunner {
+    private BenchRunner() {}
+
+    /** Runs the plan; returns the report's HTML file. */
+    public static Path run(BenchPlan plan, PrintWriter progress) throws IOException, RunnerException {
+        List<Class<?>> suites = plan.suites().isEmpty() ? Suites.ALL : plan.suites().stream().map(Suites::named).toList();
+        Path out = plan.out().toAbsolutePath();
+        Files.createDirectories(out);
+        Path skips = out.resolve(Report.SKIPS);
+        Path json = out.resolve(Report.JMH_JSON);
+        Files.deleteIfExists(skips);
+        Files.deleteIfExists(json);
+        System.setProperty(Skips.PROPERTY, skips.toString());
+
+        List<String> drivers = drivers(plan, progress);
+        List<String> peers = plan.peers() ? peers(progress) : List.of();
+
+        ChainedOptionsBuilder b = new OptionsBuilder();
+        int included = 0;
+        for (Class<?> suite : suites) {
+            for (Method m : Suites.benchmarks(suite)) {
+                String name = suite.getName() + "." + m.getName();
+                if (m.isAnnotationPresent(Peer.class)) {
+                    if (!plan.peers()) continue;
+                    for (String p : Peers.KNOWN) {
+                        if (!peers.contains(p)) Skips.record(new Skips.Skip(name, Map.of("peer", p), Peers.status(p).reason()));
+                    }
+                    if (peers.isEmpty()) continue;
+                }
+                if (Suites.hasParam(m, "driver") && drivers.isEmpty()) {
+                    Skips.record(new Skips.Skip(name, Map.of(), "no storage driver to time (none on the class path, or none of --drivers)"));
+                    continue;
+                }
+                b.include("^" + Pattern.quote(name) + "$");
+                included += count(m, plan.profile(), drivers.size(), peers.size());
+            }
+        }
+        progress.printf("jstore bench: %s profile, %d benchmark%s, drivers %s, peers %s; results in %s%n",
+                plan.profile().name().toLowerCase(), included, included == 1 ? "" : "s",
+                drivers.isEmpty() ? "none" : String.join(", ", drivers), peers.isEmpty() ? "none" : String.join(", ", peers), out);
+        progress.flush();
+        if (included > 0) {
+            configure(b, plan.profile(), drivers, peers, json, skips);
+            new Runner(b.build(), new Progress(progress, included)).run();
+        }
+        Path html = Report.read(out, title(plan), facts(plan)).write(out);
+        progress.println("jstore bench: report in " + html + " and " + out.resolve("report.md"));
+        progress.flush();
+        return html;
+    }
+
+    private static void configure(ChainedOptionsBuilder b, Profile profile, List<String> drivers, List<String> peers,
+                                  Path json, Path skips) {
+        if (!drivers.isEmpty()) b.param("driver", drivers.toArray(String[]::new));
+        if (!peers.isEmpty()) b.param("peer", peers.toArray(String[]::new));
+        profile.params.forEach((k, v) -> b.param(k, v.toArray(String[]::new)));
+        if (profile.forks >= 0) b.forks(profile.forks);
+        if (profile.warmupIterations >= 0) b.warmupIterations(profile.warmupIterations);
+        if (profile.measurementIterations >= 0) b.measurementIterations(profile.measurementIterations);
+        if (profile.iterationMillis >= 0) {
+            b.warmupTime(TimeValue.milliseconds(profile.iterationMillis));
+            b.measurementTime(TimeValue.milliseconds(profile.iterationMillis));
+        }
+        b.shouldFailOnError(false)
+                .resultFormat(ResultFormatType.JSON).result(json.toString())
+                // forked JVMs: lmdbjava's and jnr-ffi's opens, and where to record skips
+                .jvmArgs("--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+                        "-Xmx2g", "-D" + Skips.PROPERTY + "=" + skips);
+    }
+
+    /** How many benchmark runs a method makes under the profile: the product of its parameters' values. */
+    static int count(Method m, Profile profile, int drivers, int peers) {
+        int n = 1;
+        for (Map.Entry<String, List<String>> e : profile.params.entrySet()) {
+            if (Suites.hasParam(m, e.getKey())) n *= e.getValue().size();
+        }
+        if (Suites.hasParam(m, "driver")) n *= drivers;
+        if (Suites.hasParam(m, "peer")) n *= peers;
+        return n;
+    }
+
+    private static List<String> drivers(BenchPlan plan, PrintWriter progress) {
+        List<String> found = new ArrayList<>();
+        try {
+            for (DriverProvider p : Drivers.all()) found.add(p.name());
+        } catch (ServiceConfigurationError e) {
+            progress.println("jstore bench: the driver registry is broken, timing no driver: " + e.getMessage());
+            Skips.record(new Skips.Skip("drivers", Map.of(), "driver registry: " + e.getMessage()));
+            return List.of();
+        }
+        if (plan.drivers().isEmpty()) return found;
+        List<String> chosen = new ArrayList<>();
+        for (String d : plan.drivers()) {
+            if (found.contains(d)) {
+                chosen.add(d);
+            } else {
+                Skips.record(new Skips.Skip("drivers", Map.of("driver", d), "no driver named " + d + " on the class path (found: " + found + ")"));
+            }
+        }
+        return chosen;
+    }
+
+    private static List<String> peers(PrintWriter progress) {
+        progress.flush();
+        List<String> ok = new ArrayList<>();
+        for (String p : Peers.KNOWN) {
+            Peers.Status s = Peers.status(p);
+            progress.println("jstore bench: peer " + p + ": " + (s.available() ? s.version() : "skipped, " + s.reason()));
+            if (s.available()) ok.add(p);
+        }
+        return ok;
+    }
+
+    private static String title(BenchPlan plan) {
+        return plan.profile().name().toLowerCase() + " run, "
+                + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
+    }
+
+    private static List<String> facts(BenchPlan plan) {
+        List<String> f = new ArrayList<>();
+        f.add(Tools.version("jstore") + ", JMH " + org.openjdk.jmh.util.Version.getPlainVersion()
+                + ", profile " + plan.profile().name().toLowerCase()
+                + (plan.profile().forks == 0 ? " (in this JVM)" : " (forked JVMs)"));
+        f.add(Tools.version("kernel") + ", " + Runtime.getRuntime().availableProcessors() + " CPUs, "
+                + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        f.add("Fixtures: loop-mounted sparse images per suite (xfs reflink=1, ext4, btrfs), made and removed by the run");
+        return f;
+    }
+}

@@ -1,0 +1,44 @@
+package io.jstore.bench;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How long a run takes: the iteration counts JMH gets and the parameter values each suite's
+ * parameters are narrowed to. Quick is a few minutes on 2 cores; smoke runs every suite once,
+ * briefly, to prove it still works (CI and the test suite).
+ */
+public enum Profile {
+    SMOKE(0, 0, 1, 100, Map.of(
+            "layers", List.of("1000"),
+            "lowers", List.of("1", "16"),
+            "size", List.of("1MiB"),
+            "write", List.of("1B"),
+            "fs", List.of("xfs"))),
+    QUICK(0, 1, 3, 300, Map.of(
+            "layers", List.of("1000", "10000", "100000"),
+            "lowers", List.of("1", "16", "64", "128", "500"),
+            "size", List.of("1MiB", "64MiB"),
+            "write", List.of("1B", "4KiB"),
+            "fs", List.of("xfs"))),
+    /** The suites' own annotations: every parameter value, forked JVMs, longer iterations. */
+    FULL(-1, -1, -1, -1, Map.of());
+
+    /** Forked JVMs per benchmark (0: in this JVM), or -1 for the suite's own setting. */
+    public final int forks;
+    public final int warmupIterations;
+    public final int measurementIterations;
+    /** Milliseconds per timed iteration of average-time benchmarks, -1 for the suite's own. */
+    public final int iterationMillis;
+    /** Parameter name → the values to run, overriding the suites' defaults. */
+    public final Map<String, List<String>> params;
+
+    Profile(int forks, int warmupIterations, int measurementIterations, int iterationMillis,
+            Map<String, List<String>> params) {
+        this.forks = forks;
+        this.warmupIterations = warmupIterations;
+        this.measurementIterations = measurementIterations;
+        this.iterationMillis = iterationMillis;
+        this.params = params;
+    }
+}

@@ -1,0 +1,72 @@
+package io.jstore.bench.report;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+/**
+ * One bar chart per question (XChart, PNG): a group of bars per case, one series per driver,
+ * reference and peer; the y axis is the median time in one unit, logarithmic when the bars
+ * span more than two orders of magnitude.
+ */
+public final class Charts {
+    static final int WIDTH = 900;
+    static final int HEIGHT = 420;
+
+    private Charts() {}
+
+    /** Writes {@code file} (".png" is added by XChart when missing). */
+    public static void write(Comparison c, Path file) throws IOException {
+        CategoryChart chart = chart(c);
+        String name = file.toString();
+        BitmapEncoder.saveBitmap(chart, name.endsWith(".png") ? name.substring(0, name.length() - 4) : name,
+                BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    static CategoryChart chart(Comparison c) {
+        double maxNs = 0;
+        double minNs = Double.MAX_VALUE;
+        for (Comparison.Case k : c.cases()) {
+            for (Comparison.Bar b : k.bars()) {
+                maxNs = Math.max(maxNs, b.measurement().medianNs());
+                minNs = Math.min(minNs, b.measurement().medianNs());
+            }
+        }
+        double unit = maxNs >= 1e9 ? 1e9 : maxNs >= 1e6 ? 1e6 : maxNs >= 1e3 ? 1e3 : 1;
+        String unitName = unit == 1e9 ? "s" : unit == 1e6 ? "ms" : unit == 1e3 ? "µs" : "ns";
+        boolean log = minNs > 0 && maxNs / minNs > 100;
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(c.question())
+                .xAxisTitle("case").yAxisTitle("median time per operation (" + unitName + ")" + (log ? ", log scale" : ""))
+                .build();
+        Styler s = chart.getStyler();
+        s.setLegendPosition(Styler.LegendPosition.OutsideE);
+        s.setChartBackgroundColor(java.awt.Color.WHITE);
+        chart.getStyler().setYAxisLogarithmic(log);
+        // bars start at the axis minimum; on a log axis XChart's default minimum is 0, which it refuses
+        if (log) chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(minNs / unit / 3))));
+        chart.getStyler().setOverlapped(false);
+
+        List<String> categories = c.cases().stream().map(Comparison.Case::label).toList();
+        Map<String, List<Double>> series = new LinkedHashMap<>();
+        for (Comparison.Case k : c.cases()) {
+            for (Comparison.Bar b : k.bars()) series.putIfAbsent(b.label(), new ArrayList<>());
+        }
+        for (Map.Entry<String, List<Double>> e : series.entrySet()) {
+            for (Comparison.Case k : c.cases()) {
+                double v = k.bars().stream().filter(b -> b.label().equals(e.getKey()))
+                        .mapToDouble(b -> b.measurement().medianNs() / unit).findFirst().orElse(Double.NaN);
+                // a case without this bar: an empty slot (XChart skips nulls), never a fake zero
+                e.getValue().add(Double.isNaN(v) ? null : v);
+            }
+            chart.addSeries(e.getKey(), categories, e.getValue());
+        }
+        return chart;
+    }
+}

@@ -1,0 +1,136 @@
+package io.jstore.bench.report;
+
+import io.jstore.bench.Peer;
+import io.jstore.bench.Peers;
+import io.jstore.bench.Reference;
+import io.jstore.bench.Skips;
+import io.jstore.bench.Subject;
+import io.jstore.bench.Tools;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * Groups measurements into {@link Comparison}s by the suites' annotations: a {@link Subject}
+ * method is a question, its {@link Reference} and {@link Peer} methods join it, and within a
+ * question results with the same parameters (apart from driver and peer) form one case.
+ */
+public final class Comparisons {
+    static final String DRIVER = "driver";
+    static final String PEER = "peer";
+
+    private Comparisons() {}
+
+    private record Placed(String key, Role role, Method method) {}
+
+    public static List<Comparison> of(List<Measurement> measurements, List<Skips.Skip> skips) {
+        Map<String, Method> subjects = new LinkedHashMap<>();
+        Map<String, List<Measurement>> byKey = new LinkedHashMap<>();
+        Map<Measurement, Placed> placed = new LinkedHashMap<>();
+        for (Measurement m : measurements) {
+            Placed p = place(m.className(), m.method()).orElse(null);
+            if (p == null) continue;
+            placed.put(m, p);
+            byKey.computeIfAbsent(p.key(), k -> new ArrayList<>()).add(m);
+            subjectMethod(p).ifPresent(s -> subjects.putIfAbsent(p.key(), s));
+        }
+        Map<String, List<Skips.Skip>> skipsByKey = new LinkedHashMap<>();
+        for (Skips.Skip s : skips) {
+            int dot = s.benchmark().lastIndexOf('.');
+            Optional<Placed> p = place(s.benchmark().substring(0, dot), s.benchmark().substring(dot + 1));
+            if (p.isEmpty()) continue;
+            skipsByKey.computeIfAbsent(p.get().key(), k -> new ArrayList<>()).add(s);
+            subjectMethod(p.get()).ifPresent(m -> subjects.putIfAbsent(p.get().key(), m));
+        }
+        List<Comparison> out = new ArrayList<>();
+        for (Map.Entry<String, Method> e : subjects.entrySet()) {
+            Subject subject = e.getValue().getAnnotation(Subject.class);
+            List<Measurement> ms = byKey.getOrDefault(e.getKey(), List.of());
+            out.add(new Comparison(e.getKey(), subject.question(), subject.measures(),
+                    referenceText(e.getValue()), cases(ms, placed), skipsByKey.getOrDefault(e.getKey(), List.of())));
+        }
+        return out;
+    }
+
+    private static List<Comparison.Case> cases(List<Measurement> ms, Map<Measurement, Placed> placed) {
+        Map<Map<String, String>, List<Comparison.Bar>> byCase = new LinkedHashMap<>();
+        for (Measurement m : ms) {
+            Map<String, String> caseParams = new TreeMap<>(m.params());
+            caseParams.remove(DRIVER);
+            caseParams.remove(PEER);
+            Placed p = placed.get(m);
+            byCase.computeIfAbsent(caseParams, k -> new ArrayList<>())
+                    .add(new Comparison.Bar(label(m, p), p.role(), m, Double.NaN));
+        }
+        List<Comparison.Case> out = new ArrayList<>();
+        for (Map.Entry<Map<String, String>, List<Comparison.Bar>> e : byCase.entrySet()) {
+            List<Comparison.Bar> bars = e.getValue();
+            double ref = bars.stream().filter(b -> b.role() == Role.REFERENCE)
+                    .mapToDouble(b -> b.measurement().medianNs()).findFirst().orElse(Double.NaN);
+            List<Comparison.Bar> withRatio = bars.stream()
+                    .sorted(java.util.Comparator.comparing(Comparison.Bar::role).thenComparing(Comparison.Bar::label))
+                    .map(b -> new Comparison.Bar(b.label(), b.role(), b.measurement(), b.measurement().medianNs() / ref))
+                    .toList();
+            out.add(new Comparison.Case(e.getKey(), withRatio));
+        }
+        return out;
+    }
+
+    private static String label(Measurement m, Placed p) {
+        return switch (p.role()) {
+            case SUBJECT -> m.params().getOrDefault(DRIVER, "jstore");
+            case REFERENCE -> referenceLabel(p.method());
+            case PEER -> Peers.label(m.params().getOrDefault(PEER, "peer"));
+        };
+    }
+
+    /** "reference: cp (GNU coreutils) 9.1", the versions of the tools it runs. */
+    static String referenceLabel(Method reference) {
+        String[] tools = reference.getAnnotation(Reference.class).tools();
+        if (tools.length == 0) return "reference";
+        return "reference: " + java.util.Arrays.stream(tools).map(Tools::version).collect(Collectors.joining(", "));
+    }
+
+    static String referenceText(Method subject) {
+        for (Method m : subject.getDeclaringClass().getMethods()) {
+            Reference r = m.getAnnotation(Reference.class);
+            if (r != null && r.of().equals(subject.getName())) {
+                String versions = java.util.Arrays.stream(r.tools()).map(Tools::version).collect(Collectors.joining("; "));
+                return r.value() + (versions.isEmpty() ? "" : " (" + versions + ")");
+            }
+        }
+        return "no reference";
+    }
+
+    /** Where a benchmark method belongs, by its annotation; empty for a method of no known suite. */
+    static Optional<Placed> place(String className, String method) {
+        Method m = find(className, method);
+        if (m == null) return Optional.empty();
+        if (m.isAnnotationPresent(Subject.class)) return Optional.of(new Placed(className + "." + method, Role.SUBJECT, m));
+        Reference r = m.getAnnotation(Reference.class);
+        if (r != null) return Optional.of(new Placed(className + "." + r.of(), Role.REFERENCE, m));
+        Peer peer = m.getAnnotation(Peer.class);
+        if (peer != null) return Optional.of(new Placed(className + "." + peer.of(), Role.PEER, m));
+        return Optional.empty();
+    }
+
+    private static Optional<Method> subjectMethod(Placed p) {
+        String key = p.key();
+        Method m = find(key.substring(0, key.lastIndexOf('.')), key.substring(key.lastIndexOf('.') + 1));
+        return m != null && m.isAnnotationPresent(Subject.class) ? Optional.of(m) : Optional.empty();
+    }
+
+    private static Method find(String className, String method) {
+        try {
+            for (Method m : Class.forName(className).getMethods()) if (m.getName().equals(method)) return m;
+        } catch (ClassNotFoundException e) {
+            return null;
+        }
+        return null;
+    }
+}

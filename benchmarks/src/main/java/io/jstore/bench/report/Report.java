@@ -1,0 +1,79 @@
+package io.jstore.bench.report;
+
+import io.jstore.bench.Skips;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The report of one run: {@code DIR/report.md}, {@code DIR/report.html} and one PNG chart per
+ * question in {@code DIR/charts/}, made from JMH's JSON ({@code DIR/jmh-result.json}, kept)
+ * and the skips file.
+ *
+ * @param title  "quick run, 2026-12-02 17:40 UTC"
+ * @param facts  host and run facts, one line each ("Linux 6.18.44, 2 CPUs")
+ */
+public record Report(String title, List<String> facts, List<Comparison> comparisons, List<Skips.Skip> unplaced) {
+    public static final String JMH_JSON = "jmh-result.json";
+    public static final String SKIPS = "skips.jsonl";
+
+    public Report {
+        facts = List.copyOf(facts);
+        comparisons = List.copyOf(comparisons);
+        unplaced = List.copyOf(unplaced);
+    }
+
+    /** Reads the run's results from {@code dir}. */
+    public static Report read(Path dir, String title, List<String> facts) throws IOException {
+        Path json = dir.resolve(JMH_JSON);
+        List<Measurement> ms = Files.exists(json) && Files.size(json) > 0 ? JmhResults.read(json) : List.of();
+        List<Skips.Skip> skips = Skips.read(dir.resolve(SKIPS));
+        List<Comparison> cs = Comparisons.of(ms, skips);
+        List<Skips.Skip> placed = cs.stream().flatMap(c -> c.skips().stream()).toList();
+        List<Skips.Skip> rest = new ArrayList<>(skips);
+        rest.removeAll(placed);
+        return new Report(title, facts, cs, rest);
+    }
+
+    /** The chart file of a question, relative to the report's directory. */
+    public static String chartPath(Comparison c) {
+        return "charts/" + c.key().substring(c.key().lastIndexOf('.', c.key().lastIndexOf('.') - 1) + 1)
+                .replace('.', '-').toLowerCase(Locale.ROOT) + ".png";
+    }
+
+    /** Writes report.md, report.html and the charts into {@code dir}; returns report.html. */
+    public Path write(Path dir) throws IOException {
+        Files.createDirectories(dir.resolve("charts"));
+        for (Comparison c : comparisons) {
+            if (!c.cases().isEmpty()) Charts.write(c, dir.resolve(chartPath(c)));
+        }
+        Files.writeString(dir.resolve("report.md"), MarkdownReport.render(this));
+        Path html = dir.resolve("report.html");
+        Files.writeString(html, HtmlReport.render(this));
+        return html;
+    }
+
+    /** Driver labels in the order of their first appearance, for the headline table's columns. */
+    List<String> subjects() {
+        List<String> out = new ArrayList<>();
+        for (Comparison c : comparisons) {
+            for (Comparison.Case k : c.cases()) {
+                for (Comparison.Bar b : k.bars()) {
+                    if (b.role() != Role.REFERENCE && !out.contains(b.label())) out.add(b.label());
+                }
+            }
+        }
+        return out;
+    }
+
+    static String skipLine(Skips.Skip s) {
+        String who = s.params().getOrDefault("driver", s.params().getOrDefault("peer", ""));
+        String method = s.benchmark().substring(s.benchmark().lastIndexOf('.') + 1);
+        String where = s.params().entrySet().stream().filter(e -> !e.getKey().equals("driver") && !e.getKey().equals("peer"))
+                .map(e -> e.getKey() + "=" + e.getValue()).reduce((a, b) -> a + " " + b).orElse("");
+        return (who.isEmpty() ? method : who) + (where.isEmpty() ? "" : " (" + where + ")") + ": " + s.reason();
+    }
+}
