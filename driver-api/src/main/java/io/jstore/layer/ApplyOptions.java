@@ -6,8 +6,11 @@ package io.jstore.layer;
  * @param whiteouts what {@code .wh.} entries become
  * @param chown     whether to give entries the layer's uid/gid (false for rootless use,
  *                  where every file then belongs to the caller)
+ * @param lowers    for {@link WhiteoutMode#OVERLAY_UPPER}: the lower dirs under the target,
+ *                  top first, where a hardlink may find its target (a link to a file of an
+ *                  earlier layer, which the naive diff writes); empty when there are none
  */
-public record ApplyOptions(WhiteoutMode whiteouts, boolean chown) {
+public record ApplyOptions(WhiteoutMode whiteouts, boolean chown, java.util.List<java.nio.file.Path> lowers) {
 
     /** What the layer's whiteouts and opaque markers do to the target. */
     public enum WhiteoutMode {
@@ -28,5 +31,18 @@ public record ApplyOptions(WhiteoutMode whiteouts, boolean chown) {
 
     public ApplyOptions {
         if (whiteouts == null) throw new IllegalArgumentException("whiteouts mode is required");
+        lowers = java.util.List.copyOf(lowers);
+        if (!lowers.isEmpty() && whiteouts != WhiteoutMode.OVERLAY_UPPER) {
+            throw new IllegalArgumentException("lower dirs only mean something for an overlay upper");
+        }
+    }
+
+    public ApplyOptions(WhiteoutMode whiteouts, boolean chown) {
+        this(whiteouts, chown, java.util.List.of());
+    }
+
+    /** Overlay form onto an upper over {@code lowers} (top first). */
+    public static ApplyOptions overlay(java.util.List<java.nio.file.Path> lowers) {
+        return new ApplyOptions(WhiteoutMode.OVERLAY_UPPER, true, lowers);
     }
 }

@@ -197,11 +197,48 @@ public final class LayerApplier {
     private void hardlink(TarEntry e, Path p) throws IOException {
         List<String> to = TargetRoot.components(e.name(), e.linkName());
         if (to.isEmpty()) throw new LayerFormatException(e.name(), "hardlink to the root");
-        Path source = existing(to, e.name());
-        FileStat st = source == null ? null : FileStat.ofOrNull(source);
+        Path found = existing(to, e.name());
+        FileStat st = found == null ? null : FileStat.ofOrNull(found);
+        if (st == null && !options.lowers().isEmpty()) {
+            found = copyUp(to, e.name());
+            st = found == null ? null : FileStat.of(found);
+        }
+        Path source = found;
         if (st == null) throw new LayerFormatException(e.name(), "hardlink target '" + e.linkName() + "' does not exist");
         if (st.isDirectory()) throw new UnsafeEntryException(e.name(), "hardlink to a directory");
         create(e, p, () -> Files.createLink(p, source));
+    }
+
+    /**
+     * A hardlink into an overlay upper whose target only a lower layer has: a link cannot cross
+     * layers, so the target is copied up first, as the kernel does for link(2) in the merged
+     * view, with its parent dirs made in the upper as the lowers show them.
+     */
+    private Path copyUp(List<String> to, String entry) throws IOException {
+        List<Path> layers = new ArrayList<>();
+        layers.add(target.existingDir("", entry));
+        layers.addAll(options.lowers());
+        Path lower = OverlayLowers.find(layers, to);
+        if (lower == null || FileStat.of(lower).isDirectory() || !options.lowers().contains(layerOf(lower))) return null;
+        for (int i = 1; i < to.size(); i++) {
+            String rel = TargetRoot.join(to, i);
+            if (target.existingDir(rel, entry) != null) continue;
+            Path parent = target.existingDir(TargetRoot.join(to, i - 1), entry);
+            Path lowerDir = OverlayLowers.findDir(options.lowers(), to.subList(0, i));
+            Path dir = parent.resolve(to.get(i - 1));
+            Files.createDirectory(dir);
+            Metadata.Attributes a = Metadata.read(lowerDir, FileStat.of(lowerDir));
+            Metadata.restoreOwnerModeXattrs(dir, a, options.chown());
+            dirTimes.add(new Object[] {List.copyOf(to.subList(0, i)), entry, a.atimeNanos(), a.mtimeNanos()});
+        }
+        Path copy = target.existingDir(TargetRoot.join(to, to.size() - 1), entry).resolve(to.get(to.size() - 1));
+        TreeCopy.copyEntry(lower, copy);
+        return copy;
+    }
+
+    private Path layerOf(Path lowerEntry) {
+        for (Path l : options.lowers()) if (lowerEntry.startsWith(l)) return l;
+        return null;
     }
 
     /** The final component {@code comps} names, through its parent's descriptor; null when the parent is missing. */

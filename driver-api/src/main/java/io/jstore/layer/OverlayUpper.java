@@ -1,14 +1,12 @@
 package io.jstore.layer;
 
 import io.jstore.linux.FileStat;
-import io.jstore.linux.Xattrs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -19,8 +17,6 @@ import java.util.Map;
  */
 public final class OverlayUpper {
     private OverlayUpper() {}
-
-    private static final byte[] OPAQUE = {'y'};
 
     /** Writes the upper directory as an OCI layer: whiteout devices as {@code .wh.NAME}, opaque dirs with {@code .wh..wh..opq}. */
     public static void diff(Path upper, OutputStream out) throws IOException {
@@ -82,46 +78,20 @@ public final class OverlayUpper {
         return Integer.compare(a.size(), b.size());
     }
 
-    /** Whether the topmost lower that has {@code path} has a directory there. */
     private static boolean lowerDir(List<Path> lowers, String path) throws IOException {
-        for (Path l : lowers) {
-            FileStat st = FileStat.ofOrNull(l.resolve(path.substring(1)));
-            if (st != null) return st.isDirectory();
-        }
-        return false;
+        return OverlayLowers.isDir(lowers, path);
     }
 
-    /**
-     * The names the lowers show in directory {@code path}: merged top down, a whiteout hides the
-     * name below it, an opaque directory ends the descent.
-     */
     private static java.util.SortedSet<String> lowerNames(List<Path> lowers, String path) throws IOException {
-        java.util.SortedSet<String> shown = new java.util.TreeSet<>();
-        java.util.Set<String> hidden = new java.util.HashSet<>();
-        for (Path l : lowers) {
-            Path dir = l.resolve(path.substring(1));
-            FileStat st = FileStat.ofOrNull(dir);
-            if (st == null) continue;
-            if (!st.isDirectory()) break;
-            for (Map.Entry<String, Path> c : TreeDiff.list(dir).entrySet()) {
-                if (hidden.contains(c.getKey())) continue;
-                if (FileStat.of(c.getValue()).isWhiteout()) hidden.add(c.getKey());
-                else shown.add(c.getKey());
-            }
-            if (opaque(dir)) break;
-        }
-        return shown;
+        return OverlayLowers.names(lowers, path);
     }
 
-    private static boolean inLower(List<Path> lowers, String path) {
-        for (Path l : lowers) {
-            if (Files.exists(l.resolve(path.substring(1)), LinkOption.NOFOLLOW_LINKS)) return true;
-        }
-        return false;
+    private static boolean inLower(List<Path> lowers, String path) throws IOException {
+        return OverlayLowers.find(lowers, List.of(path.substring(1).split("/"))) != null;
     }
 
     private static boolean opaque(Path dir) throws IOException {
-        return Xattrs.get(dir, "trusted.overlay.opaque").map(v -> Arrays.equals(v, OPAQUE)).orElse(false);
+        return OverlayLowers.opaque(dir);
     }
 
     private interface Visitor {

@@ -57,6 +57,11 @@ public final class TreeCopy {
         return new Result(c.entries, c.bytes, c.cloned);
     }
 
+    /** Copies one non-directory entry with its metadata: overlay's copy-up of a hardlink's lower target. */
+    static void copyEntry(Path src, Path dst) throws IOException {
+        new Copier().entry(src, dst);
+    }
+
     private static final class Copier {
         private final Map<InodeKey, Path> linked = new HashMap<>();
         long entries;
