@@ -100,11 +100,12 @@ final class OverlayDiffs {
 
     /**
      * Unpacks a layer into the diff dir in overlay's form: whiteouts become 0/0 devices, opaque
-     * markers {@code trusted.overlay.opaque=y}, so the kernel hides the lowers' names itself.
+     * markers {@code trusted.overlay.opaque=y}, so the kernel hides the lowers' names itself; a
+     * hardlink to a parent's file copies that file up first.
      */
     long apply(String id, InputStream layer) throws DriverException {
         try {
-            return Layers.apply(layer, layout.diff(id), ApplyOptions.OVERLAY).uncompressedBytes();
+            return Layers.apply(layer, layout.diff(id), ApplyOptions.overlay(lowerDirs(id))).uncompressedBytes();
         } catch (IOException e) {
             throw DriverException.wrap("overlay", "apply a layer to", id, layout.diff(id), e);
         }

@@ -86,4 +86,36 @@ class OverlayNativeDiffTest {
             assertTrue(nativeSize >= 32 << 20, "the sparse image's apparent size counts: " + nativeSize);
         }
     }
+
+    @Test
+    void imageLayersAppliedInOverlayFormShowTheLayerAndDiffBackToIt(@Scratch(type = FsType.XFS) ScratchFilesystem fs)
+            throws Exception {
+        OverlayTesting.assumeOverlay();
+        Path ref = Files.createDirectory(fs.root().resolve("ref"));
+        RootfsTrees.lower(ref);
+        Path changed = fs.root().resolve("changed");
+        TreeCopy.copy(ref, changed);
+        RootfsTrees.change(changed);
+        byte[] second = OverlayStore.naiveTar(ref, changed);
+        assertTrue(new String(second, java.nio.charset.StandardCharsets.ISO_8859_1).contains("usr/lib/libfoo.so.1"),
+                "the naive diff links the new name to the lower file");
+        try (OverlayStore s = new OverlayStore(fs.root().resolve("store"), List.of())) {
+            s.image("B", null, OverlayStore.naiveTar(null, ref));
+            s.image("L2", "B", second);
+            assertTrue(FileStat.of(s.layout.diff("L2").resolve("opt/old")).isWhiteout());
+            assertEquals(2, FileStat.of(s.layout.diff("L2").resolve("usr/lib/libfoo-hard")).nlink(),
+                    "the link's lower target was copied up beside it");
+            Path view = s.acquire("L2");
+            try {
+                TreeSnapshot.of(changed).assertSame(view, Ignore.ROOT);
+                assertTrue(OverlayTesting.isReadOnlyMount(view));
+            } finally {
+                s.release("L2");
+            }
+            Path target = fs.root().resolve("target");
+            TreeCopy.copy(ref, target);
+            Layers.apply(new ByteArrayInputStream(s.diff("L2", null)), target, ApplyOptions.DEFAULT);
+            TreeSnapshot.of(changed).assertSame(target, Ignore.ROOT);
+        }
+    }
 }
