@@ -8,6 +8,8 @@ packages=(
   "java:openjdk-17-jdk-headless"
   "mvn:maven"
   "cc:gcc"
+  "/usr/include/stdio.h:libc6-dev"
+  "/usr/include/linux/openat2.h:linux-libc-dev"
   "mkfs.ext4:e2fsprogs"
   "mkfs.xfs:xfsprogs"
   "mkfs.btrfs:btrfs-progs"
@@ -23,6 +25,8 @@ packages=(
 missing=()
 for entry in "${packages[@]}"; do
   tool=${entry%%:*}; pkg=${entry#*:}
+  # an entry whose "tool" is a path (headers, static libraries) is checked as a file
+  if [ "${tool#/}" != "$tool" ]; then [ -e "$tool" ] || missing+=("$pkg"); continue; fi
   command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] || [ -x "/sbin/$tool" ] || missing+=("$pkg")
 done
 

@@ -1,0 +1,18 @@
+#ifndef JSTORE_SHIM_CHILD_H
+#define JSTORE_SHIM_CHILD_H
+
+#include <signal.h>
+#include "spec.h"
+
+struct child_args {
+	struct spec *spec;
+	int go_fd;       /* read end: one byte once Java has placed us in our cgroups */
+	int err_fd;      /* write end, close-on-exec: a failure message, or EOF at exec */
+	int tty_fd;      /* the pty's replica when spec->terminal, else -1 */
+	sigset_t mask;   /* the signal mask to restore before exec */
+};
+
+/* The container's init: runs in the new namespaces, never returns. */
+int child_main(void *arg);
+
+#endif

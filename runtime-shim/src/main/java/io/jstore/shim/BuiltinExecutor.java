@@ -1,0 +1,196 @@
+package io.jstore.shim;
+
+import io.jstore.driver.Probe;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * jstore's own executor: the C shim ({@code src/main/c}) clones the container, this side puts
+ * it in its cgroups while it waits on the sync socket, then lets it exec (see shim.c for the
+ * protocol). The shim stays as the container's supervisor: it forwards signals, records the
+ * exit status in the bundle, and exits with the container's code.
+ */
+public final class BuiltinExecutor implements Executor {
+    private static final Path SOCKETS = Path.of("/run/jstore/sync");
+
+    @Override
+    public String name() {
+        return "builtin";
+    }
+
+    @Override
+    public Probe probe() {
+        try {
+            Path shim = NativeShim.path();
+            if (!Files.isExecutable(shim)) return Probe.no(shim + " is not executable");
+            return isRoot() ? Probe.ok("native shim " + shim) : Probe.no("needs root (namespaces, mounts, cgroups)");
+        } catch (IOException e) {
+            return Probe.no(e.getMessage());
+        }
+    }
+
+    private static boolean isRoot() {
+        try {
+            return ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0;
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public Container start(Bundle bundle, Stdio stdio, boolean detach) throws IOException {
+        OciSpec.Linux linux = bundle.spec().linux();
+        Cgroup cgroup = Cgroup.create(CgroupLayout.detect(), linux.cgroupsPath(), linux.resources());
+        Files.createDirectories(SOCKETS);
+        Path sock = SOCKETS.resolve(UUID.randomUUID() + ".sock");
+        Process proc = null;
+        SocketChannel ch = null;
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            List<String> cmd = new ArrayList<>(List.of(NativeShim.path().toString(), bundle.shimSpec().toString(),
+                    sock.toString(), bundle.statusFile().toString()));
+            if (detach) cmd.add("--detach");
+            Files.deleteIfExists(bundle.statusFile());
+            proc = stdio.applyTo(new ProcessBuilder(cmd)).start();
+            ch = accept(server, proc);
+            Files.deleteIfExists(sock);
+            BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
+            String line = in.readLine();
+            if (line == null || !line.startsWith("pid ")) throw failed(proc, line);
+            long pid = Long.parseLong(line.substring(4).trim());
+            cgroup.add(pid);
+            ch.write(ByteBuffer.wrap("go\n".getBytes(StandardCharsets.US_ASCII)));
+            line = in.readLine();
+            if (!"started".equals(line)) throw failed(proc, line);
+            return new Running(proc, ch, pid, cgroup);
+        } catch (IOException | RuntimeException e) {
+            if (proc != null) {
+                proc.destroyForcibly();
+                try {
+                    proc.waitFor();
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            if (ch != null) ch.close();
+            Files.deleteIfExists(sock);
+            try {
+                cgroup.close();
+            } catch (IOException c) {
+                e.addSuppressed(c);
+            }
+            throw e;
+        }
+    }
+
+    /** Accepts the shim's connection, or notices that it died before it connected. */
+    private static SocketChannel accept(ServerSocketChannel server, Process proc) throws IOException {
+        server.configureBlocking(false);
+        try (Selector sel = Selector.open()) {
+            server.register(sel, SelectionKey.OP_ACCEPT);
+            for (int i = 0; i < 3000; i++) {
+                sel.select(10);
+                SocketChannel ch = server.accept();
+                if (ch != null) {
+                    ch.configureBlocking(true);
+                    return ch;
+                }
+                if (!proc.isAlive()) throw failed(proc, null);
+            }
+        }
+        throw new StartException(125, "the shim did not connect within 30 s");
+    }
+
+    private static StartException failed(Process proc, String line) {
+        if (line != null && line.startsWith("error ")) {
+            String rest = line.substring(6);
+            int sp = rest.indexOf(' ');
+            try {
+                return new StartException(Integer.parseInt(sp < 0 ? rest : rest.substring(0, sp)), sp < 0 ? rest : rest.substring(sp + 1));
+            } catch (NumberFormatException e) {
+                return new StartException(125, rest);
+            }
+        }
+        return new StartException(125, "the shim ended before the container started"
+                + (proc.isAlive() ? "" : " (exit " + proc.exitValue() + ")"));
+    }
+
+    private static final class Running implements Container {
+        private final Process proc;
+        private final SocketChannel ch;
+        private final long pid;
+        private final Cgroup cgroup;
+        private ExitStatus status;
+        private boolean detached;
+
+        Running(Process proc, SocketChannel ch, long pid, Cgroup cgroup) {
+            this.proc = proc;
+            this.ch = ch;
+            this.pid = pid;
+            this.cgroup = cgroup;
+        }
+
+        @Override
+        public long pid() {
+            return pid;
+        }
+
+        @Override
+        public Process process() {
+            return proc;
+        }
+
+        @Override
+        public synchronized void signal(int signal) throws IOException {
+            if (!proc.isAlive()) return;
+            ch.write(ByteBuffer.wrap(("signal " + signal + "\n").getBytes(StandardCharsets.US_ASCII)));
+        }
+
+        @Override
+        public ExitStatus waitFor() throws IOException, InterruptedException {
+            if (status == null) {
+                int code = proc.waitFor();
+                status = new ExitStatus(code, cgroup.oomKilled());
+            }
+            return status;
+        }
+
+        @Override
+        public void detach() throws IOException {
+            detached = true;
+            ch.close();
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (detached) return;
+            try {
+                if (proc.isAlive()) {
+                    // SIGKILL to a PID namespace's init ends every process in it
+                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                    proc.waitFor();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                ch.close();
+                cgroup.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.jstore.shim;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class BuiltinExecutorTest extends ExecutorContract {
+    @Override
+    Executor executor() {
+        return new BuiltinExecutor();
+    }
+
+    @Test
+    void aMissingCommandFailsTheStartWith127() throws Exception {
+        StartException e = assertThrows(StartException.class, () -> run(RunOptions.of("no-such-command")));
+        assertEquals(127, e.exitCode());
+        assertTrue(e.getMessage().contains("no-such-command"), e.getMessage());
+    }
+
+    @Test
+    void theOomKillIsReported() throws Exception {
+        Runs.Result r = run(RunOptions.of("dd", "if=/dev/zero", "of=/dev/null", "bs=128M", "count=1").withMemory(64L << 20));
+        assertEquals(137, r.code());
+        assertTrue(r.oomKilled());
+        assertTrue(!run(sh("exit 137")).oomKilled(), "an exit code of 137 is no OOM kill");
+    }
+}

@@ -1,0 +1,9 @@
+package io.jstore.shim;
+
+/** runc from Debian: the oracle for the built-in executor. */
+class RuncExecutorTest extends ExecutorContract {
+    @Override
+    Executor executor() {
+        return OciRuntime.named("runc");
+    }
+}
