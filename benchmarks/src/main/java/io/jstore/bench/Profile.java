@@ -11,15 +11,21 @@ import java.util.Map;
 public enum Profile {
     SMOKE(0, 0, 1, 100, Map.of(
             "layers", List.of("1000"),
-            "lowers", List.of("1", "16"),
+            "lowers", List.of("16"),
             "size", List.of("1MiB"),
             "write", List.of("1B"),
+            "sync", List.of("none"),
+            "files", List.of("100"),
+            "layer", List.of("smallfiles"),
             "fs", List.of("xfs"))),
     QUICK(0, 1, 3, 300, Map.of(
             "layers", List.of("1000", "10000", "100000"),
             "lowers", List.of("1", "16", "64", "128", "500"),
             "size", List.of("1MiB", "64MiB"),
             "write", List.of("1B", "4KiB"),
+            "sync", List.of("none"),
+            "files", List.of("100", "20000"),
+            "layer", List.of("smallfiles", "bigfiles"),
             "fs", List.of("xfs"))),
     /** The suites' own annotations: every parameter value, forked JVMs, longer iterations. */
     FULL(-1, -1, -1, -1, Map.of());

@@ -1,6 +1,11 @@
 package io.jstore.bench;
 
+import io.jstore.bench.suite.ApplyBench;
+import io.jstore.bench.suite.CowBench;
+import io.jstore.bench.suite.CreateBench;
+import io.jstore.bench.suite.DiffBench;
 import io.jstore.bench.suite.GraphBench;
+import io.jstore.bench.suite.MountBench;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.List;
@@ -9,7 +14,8 @@ import org.openjdk.jmh.annotations.Param;
 
 /** Every suite of the report, in the order the report shows them. */
 public final class Suites {
-    public static final List<Class<?>> ALL = List.of(GraphBench.class);
+    public static final List<Class<?>> ALL = List.of(CowBench.class, CreateBench.class, MountBench.class,
+            ApplyBench.class, DiffBench.class, GraphBench.class);
 
     private Suites() {}
 

@@ -54,7 +54,15 @@ public final class Comparisons {
             out.add(new Comparison(e.getKey(), subject.question(), subject.measures(),
                     referenceText(e.getValue()), cases(ms, placed), skipsByKey.getOrDefault(e.getKey(), List.of())));
         }
+        out.sort(java.util.Comparator.comparingInt(Comparisons::suiteOrder).thenComparing(Comparison::key));
         return out;
+    }
+
+    /** Suites in the order of {@link io.jstore.bench.Suites#ALL}; unknown ones last. */
+    private static int suiteOrder(Comparison c) {
+        String cls = c.key().substring(0, c.key().lastIndexOf('.'));
+        List<String> names = io.jstore.bench.Suites.ALL.stream().map(Class::getName).toList();
+        return names.contains(cls) ? names.indexOf(cls) : names.size();
     }
 
     private static List<Comparison.Case> cases(List<Measurement> ms, Map<Measurement, Placed> placed) {

@@ -1,0 +1,125 @@
+package io.jstore.bench.suite;
+
+import io.jstore.bench.Fixtures;
+import io.jstore.bench.Reference;
+import io.jstore.bench.Subject;
+import io.jstore.bench.Tools;
+import io.jstore.driver.CreateOptions;
+import io.jstore.linux.testing.ScratchFilesystem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+
+/**
+ * Layer create: an empty child of a parent holding {@code files} files of 4 KiB. Snapshotting
+ * drivers should cost the same at 100 and at 20,000 files; vfs copies the parent and is
+ * expected to grow with it, like its reference, a full copy.
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2)
+@Measurement(iterations = 10)
+@Fork(1)
+public class CreateBench {
+    static final int FILE_BYTES = 4096;
+    static final long FIXTURE_BYTES = 4L << 30;
+
+    @State(Scope.Benchmark)
+    public abstract static class Shape {
+        @Param({"100", "20000"})
+        public int files;
+
+        @Param({"xfs"})
+        public String fs;
+    }
+
+    /** A parent image layer holding the tree. */
+    public static class Parent extends Shape {
+        @Param({"vfs"})
+        public String driver;
+
+        DriverFixture d;
+        int samples;
+        String child;
+
+        @Setup(Level.Trial)
+        public void setup(BenchmarkParams bp) throws IOException {
+            d = DriverFixture.open(bp, driver, fs, FIXTURE_BYTES);
+            Path tree = Trees.smallFiles(d.scratch("tree"), files, FILE_BYTES);
+            Path tar = Trees.tar(tree, d.fs.root().resolve("parent.tar"));
+            d.driver.create("parent", null, CreateOptions.DEFAULT);
+            Trees.apply(d.driver, "parent", null, tar);
+            Trees.delete(tree);
+            Files.delete(tar);
+        }
+
+        @Setup(Level.Invocation)
+        public void name() {
+            child = "child" + samples++;
+        }
+
+        @TearDown(Level.Invocation)
+        public void dropChild() throws IOException {
+            if (d.driver.exists(child)) d.driver.remove(child);
+        }
+
+        @TearDown(Level.Trial)
+        public void teardown() throws IOException {
+            if (d != null) d.close();
+        }
+    }
+
+    /** The same tree on the same kind of fixture, for the full-copy reference. */
+    public static class Tree extends Shape {
+        ScratchFilesystem scratch;
+        Path tree;
+        Path copy;
+
+        @Setup(Level.Trial)
+        public void setup(BenchmarkParams bp) throws IOException {
+            scratch = Fixtures.make(bp, fs, FIXTURE_BYTES);
+            tree = Trees.smallFiles(scratch.root().resolve("tree"), files, FILE_BYTES);
+            copy = scratch.root().resolve("copy");
+        }
+
+        @TearDown(Level.Invocation)
+        public void dropCopy() throws IOException {
+            Trees.delete(copy);
+        }
+
+        @TearDown(Level.Trial)
+        public void teardown() throws IOException {
+            Fixtures.close(scratch);
+        }
+    }
+
+    @Benchmark
+    @Subject(question = "Layer create: an empty child of a parent with many files",
+            measures = "create(child, parent) of an image layer, nothing applied to it")
+    public void create(Parent s) throws IOException {
+        s.d.driver.create(s.child, "parent", CreateOptions.DEFAULT);
+    }
+
+    @Benchmark
+    @Reference(of = "create", value = "cp -a --reflink=auto of the parent's tree on the same fixture (a full copy)",
+            tools = {"cp"})
+    public void createReference(Tree s) throws IOException {
+        Tools.check(List.of("cp", "-a", "--reflink=auto", s.tree.toString(), s.copy.toString()));
+    }
+}
