@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         versionProvider = Version.class,
         description = "Container layer store: storage drivers, layers, images and containers.",
         subcommands = {DriversCommand.class, ImageCommands.class, LayerCommands.class, ContainerCommands.class,
-                MaintenanceCommands.Gc.class, MaintenanceCommands.Fsck.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                MaintenanceCommands.Gc.class, MaintenanceCommands.Fsck.class, BenchCommand.class,
+                DiffCommand.class, ApplyCommand.class, ChangesCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

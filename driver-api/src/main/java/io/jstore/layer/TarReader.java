@@ -210,7 +210,12 @@ final class TarReader {
     }
 
     private void verifyChecksum() throws LayerFormatException {
-        long stored = number(148, 8, "checksum");
+        long stored;
+        try {
+            stored = number(148, 8, "checksum");
+        } catch (LayerFormatException e) {
+            stored = -1;
+        }
         long unsigned = 0, signed = 0;
         for (int i = 0; i < BLOCK; i++) {
             int b = (i >= 148 && i < 156) ? ' ' : block[i];
@@ -218,7 +223,12 @@ final class TarReader {
             signed += b;
         }
         if (stored != unsigned && stored != signed) {
-            throw new LayerFormatException(cString(block, 0, 100), "header checksum mismatch (not a tar, or corrupt)");
+            // garbage has no name worth printing: name the last good entry instead
+            String name = cString(block, 0, 100);
+            boolean printable = !name.isEmpty() && name.chars().allMatch(c -> c >= 0x20 && c != 0x7f && c != 0xfffd);
+            String where = printable ? name : current.isEmpty() ? null : current;
+            throw new LayerFormatException(where, "header checksum mismatch (not a tar, or corrupt)"
+                    + (printable || current.isEmpty() ? "" : " after this entry"));
         }
     }
 
