@@ -32,13 +32,26 @@ public final class Layers {
         return TreeDiff.changes(lower, upper);
     }
 
+    /** The changes, walking only what {@code scope} says may differ; see {@link TreeDiff.Scope}. */
+    public static List<Change> changes(Path lower, Path upper, TreeDiff.Scope scope) throws IOException {
+        return TreeDiff.changes(lower, upper, scope);
+    }
+
     /**
      * Writes the naive diff of {@code upper} against {@code lower} (null = empty) to {@code out}
      * as an uncompressed layer tar; returns the changes it wrote. New names of an inode that
      * {@code lower} already has under an unchanged name become hardlinks to that name.
      */
     public static List<Change> diff(Path lower, Path upper, OutputStream out) throws IOException {
-        TreeDiff.Result d = TreeDiff.compute(lower, upper);
+        return diff(lower, upper, out, null);
+    }
+
+    /**
+     * As {@link #diff(Path, Path, OutputStream)}, walking only what {@code scope} says may
+     * differ (null: everything); the same trees give the same bytes either way.
+     */
+    public static List<Change> diff(Path lower, Path upper, OutputStream out, TreeDiff.Scope scope) throws IOException {
+        TreeDiff.Result d = TreeDiff.compute(lower, upper, scope);
         try (LayerWriter w = new LayerWriter(out)) {
             for (Map.Entry<TreeCopy.InodeKey, String> e : d.unchangedLinks().entrySet()) {
                 w.linkToExisting(d.linkStats().get(e.getKey()), e.getValue());

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedSet;
 import java.util.TreeMap;
 
 /**
@@ -20,6 +21,10 @@ import java.util.TreeMap;
  *
  * <p>A deleted directory is one {@code D}; a directory with changes below it is itself
  * {@code C} (as Docker reports it) so a layer carries its parents' owner and mode.
+ *
+ * <p>A driver whose kernel knows what changed (btrfs generations) passes a {@link Scope}: the
+ * same walk then skips what cannot differ, so the result is this diff's exactly, at the cost
+ * of the changes instead of the tree.
  */
 public final class TreeDiff {
     private TreeDiff() {}
@@ -29,6 +34,30 @@ public final class TreeDiff {
         return compute(lower, upper).changes();
     }
 
+    /** As {@link #changes(Path, Path)}, visiting only what {@code scope} says may differ. */
+    public static List<Change> changes(Path lower, Path upper, Scope scope) throws IOException {
+        return compute(lower, upper, scope).changes();
+    }
+
+    /**
+     * What a driver knows about {@code upper} against the {@code lower} it was copied from.
+     * Paths are absolute within the trees ({@code /} for the roots). A scope may answer "may
+     * differ" too often (that costs only time), never too rarely.
+     */
+    public interface Scope {
+        /**
+         * For a directory present in both trees: null when its entries may differ (both sides
+         * are listed), else the only names in it that may differ themselves or below.
+         */
+        SortedSet<String> onlyNames(String dir, FileStat lower, FileStat upper) throws IOException;
+
+        /** Whether an entry present in both trees may differ itself or below. */
+        boolean mayDiffer(String path, FileStat lower, FileStat upper) throws IOException;
+
+        /** Every name of {@code upper}'s inode in the upper tree, for files with several links. */
+        List<String> names(FileStat upper) throws IOException;
+    }
+
     /**
      * The changes, plus for inodes of {@code upper} with several names of which some are
      * unchanged: one unchanged name, so the writer can hardlink new names to what the target holds.
@@ -36,8 +65,13 @@ public final class TreeDiff {
     record Result(List<Change> changes, Map<TreeCopy.InodeKey, String> unchangedLinks, Map<TreeCopy.InodeKey, FileStat> linkStats) {}
 
     static Result compute(Path lower, Path upper) throws IOException {
-        Walk w = new Walk();
-        w.dir(lower, upper, "");
+        return compute(lower, upper, null);
+    }
+
+    static Result compute(Path lower, Path upper, Scope scope) throws IOException {
+        Walk w = new Walk(scope);
+        w.dir(lower, upper, "", lower == null ? null : FileStat.of(lower), FileStat.of(upper));
+        if (scope != null && lower != null) w.unchangedNames(lower, upper);
         return new Result(w.out, w.unchanged, w.stats);
     }
 
@@ -45,11 +79,18 @@ public final class TreeDiff {
         final List<Change> out = new ArrayList<>();
         final Map<TreeCopy.InodeKey, String> unchanged = new HashMap<>();
         final Map<TreeCopy.InodeKey, FileStat> stats = new HashMap<>();
+        final Scope scope;
+
+        Walk(Scope scope) {
+            this.scope = scope;
+        }
 
         /** Compares the children of two directories; returns whether anything below changed. */
-        boolean dir(Path lower, Path upper, String rel) throws IOException {
-            TreeMap<String, Path> up = list(upper);
-            TreeMap<String, Path> low = lower == null ? new TreeMap<>() : list(lower);
+        boolean dir(Path lower, Path upper, String rel, FileStat lowerSt, FileStat upperSt) throws IOException {
+            SortedSet<String> only = scope == null || lower == null
+                    ? null : scope.onlyNames(rel.isEmpty() ? "/" : rel, lowerSt, upperSt);
+            TreeMap<String, Path> up = only == null ? list(upper) : named(upper, only);
+            TreeMap<String, Path> low = lower == null ? new TreeMap<>() : only == null ? list(lower) : named(lower, only);
             TreeMap<String, Boolean> names = new TreeMap<>();
             up.keySet().forEach(n -> names.put(n, true));
             low.keySet().forEach(n -> names.putIfAbsent(n, false));
@@ -70,12 +111,13 @@ public final class TreeDiff {
                     any = true;
                     continue;
                 }
+                if (scope != null && !scope.mayDiffer(path, ls, us)) continue;
                 boolean bothDirs = us.isDirectory() && ls.isDirectory();
                 boolean changed = !same(l, ls, u, us);
                 int at = out.size();
                 if (changed) out.add(new Change(Change.Kind.MODIFIED, path));
                 boolean below = false;
-                if (us.isDirectory()) below = dir(bothDirs ? l : null, u, path);
+                if (us.isDirectory()) below = dir(bothDirs ? l : null, u, path, bothDirs ? ls : null, us);
                 if (!changed && below) out.add(at, new Change(Change.Kind.MODIFIED, path));
                 if (!changed && !us.isDirectory() && us.nlink() > 1) {
                     TreeCopy.InodeKey k = key(us);
@@ -87,12 +129,73 @@ public final class TreeDiff {
             return any;
         }
 
+        /**
+         * With a scope the walk skips unchanged names, so the unchanged name the naive walk
+         * would have met first is found from the inode's names instead, for every inode the
+         * diff writes: the writer then links to the same name either way.
+         */
+        void unchangedNames(Path lower, Path upper) throws IOException {
+            unchanged.clear();
+            stats.clear();
+            Map<TreeCopy.InodeKey, Boolean> done = new HashMap<>();
+            for (Change c : out) {
+                if (c.kind() == Change.Kind.DELETED) continue;
+                FileStat st = FileStat.ofOrNull(upper.resolve(c.path().substring(1)));
+                if (st == null || st.isDirectory() || st.nlink() < 2 || done.put(key(st), true) != null) continue;
+                String best = null;
+                for (String name : scope.names(st)) {
+                    if ((best == null || walkOrder(name, best) < 0) && unchangedName(lower, upper, name)) best = name;
+                }
+                if (best != null) {
+                    unchanged.put(key(st), best);
+                    stats.put(key(st), st);
+                }
+            }
+        }
+
+        /** Whether the naive walk reaches {@code path} through directories on both sides and finds it the same. */
+        private static boolean unchangedName(Path lower, Path upper, String path) throws IOException {
+            String[] parts = path.substring(1).split("/");
+            Path l = lower;
+            Path u = upper;
+            for (int i = 0; i < parts.length; i++) {
+                l = l.resolve(parts[i]);
+                u = u.resolve(parts[i]);
+                FileStat ls = FileStat.ofOrNull(l);
+                FileStat us = FileStat.ofOrNull(u);
+                if (ls == null || us == null) return false;
+                if (i < parts.length - 1 && !(ls.isDirectory() && us.isDirectory())) return false;
+                if (i == parts.length - 1) return !us.isDirectory() && same(l, ls, u, us);
+            }
+            return false;
+        }
+
+        private static TreeMap<String, Path> named(Path dir, SortedSet<String> names) throws IOException {
+            TreeMap<String, Path> m = new TreeMap<>();
+            for (String n : names) {
+                Path p = dir.resolve(n);
+                if (FileStat.ofOrNull(p) != null) m.put(n, p);
+            }
+            return m;
+        }
+
         private void added(Path u, FileStat us, String path) throws IOException {
             out.add(new Change(Change.Kind.ADDED, path));
             if (us.isDirectory()) {
                 for (Map.Entry<String, Path> c : list(u).entrySet()) added(c.getValue(), FileStat.of(c.getValue()), path + "/" + c.getKey());
             }
         }
+    }
+
+    /** The order the walk meets paths in: by name within a directory, parents first. */
+    static int walkOrder(String a, String b) {
+        String[] x = a.substring(1).split("/");
+        String[] y = b.substring(1).split("/");
+        for (int i = 0; i < Math.min(x.length, y.length); i++) {
+            int c = x[i].compareTo(y[i]);
+            if (c != 0) return c;
+        }
+        return Integer.compare(x.length, y.length);
     }
 
     static TreeCopy.InodeKey key(FileStat st) {

@@ -82,6 +82,17 @@ public final class BtrfsChanges {
         return new Scan(out, calls, items[0]);
     }
 
+    /** Every name of inode {@code inode} of the subvolume rooted at {@code subvolume} (its inode and extended refs). */
+    public static List<Name> namesOf(Path subvolume, long inode) throws SyscallException {
+        List<Name> out = new ArrayList<>();
+        BtrfsTree.search(subvolume, BtrfsTree.OWN_SUBVOLUME, new BtrfsTree.Key(inode, BtrfsTree.INODE_REF, 0),
+                new BtrfsTree.Key(inode, BtrfsTree.INODE_EXTREF, BtrfsTree.MAX), 0, item -> {
+                    names(item, out);
+                    return true;
+                });
+        return out;
+    }
+
     private static void collect(BtrfsTree.Item item, long generation, Map<Long, Inode> changed) {
         if (item.type() == BtrfsTree.INODE_ITEM) {
             ByteBuffer b = item.buffer();
