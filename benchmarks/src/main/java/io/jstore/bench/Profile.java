@@ -16,6 +16,7 @@ public enum Profile {
             "write", List.of("1B"),
             "sync", List.of("none"),
             "files", List.of("100"),
+            "executor", List.of("builtin"),
             "layer", List.of("smallfiles"),
             "fs", List.of("xfs"))),
     QUICK(0, 1, 3, 300, Map.of(

@@ -16,10 +16,13 @@ import org.openjdk.jmh.runner.format.OutputFormat;
  * then the score; a skipped benchmark says why, a failed one prints its error's first line.
  */
 final class Progress implements OutputFormat {
+    /** How a recorded failure's reason starts, so the report can tell failures from skips. */
+    static final String FAILED = "failed: ";
     private final PrintWriter out;
     private final int total;
     private int started;
     private boolean midLine;
+    private BenchmarkParams current;
 
     Progress(PrintWriter out, int total) {
         this.out = out;
@@ -29,6 +32,7 @@ final class Progress implements OutputFormat {
     @Override
     public void startBenchmark(BenchmarkParams bp) {
         started++;
+        current = bp;
         String name = bp.getBenchmark().substring(bp.getBenchmark().lastIndexOf('.', bp.getBenchmark().lastIndexOf('.') - 1) + 1);
         String params = bp.getParamsKeys().stream().map(k -> k + "=" + bp.getParam(k)).collect(Collectors.joining(" "));
         endLine();
@@ -84,6 +88,8 @@ final class Progress implements OutputFormat {
             }
             if (line.contains("Exception") || line.contains("Error:")) {
                 say("failed: " + line.strip());
+                // a failure is a finding of the report too, not only a line on the terminal
+                if (current != null) Skips.skip(current, FAILED + line.strip());
                 return;
             }
         }

@@ -6,6 +6,7 @@ import io.jstore.bench.suite.CreateBench;
 import io.jstore.bench.suite.DiffBench;
 import io.jstore.bench.suite.GraphBench;
 import io.jstore.bench.suite.MountBench;
+import io.jstore.bench.suite.StartBench;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.List;
@@ -15,7 +16,7 @@ import org.openjdk.jmh.annotations.Param;
 /** Every suite of the report, in the order the report shows them. */
 public final class Suites {
     public static final List<Class<?>> ALL = List.of(CowBench.class, CreateBench.class, MountBench.class,
-            ApplyBench.class, DiffBench.class, GraphBench.class);
+            StartBench.class, ApplyBench.class, DiffBench.class, GraphBench.class);
 
     private Suites() {}
 

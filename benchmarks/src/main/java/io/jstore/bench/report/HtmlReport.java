@@ -67,7 +67,7 @@ final class HtmlReport {
             h.append("</table>\n");
         }
         if (!c.skips().isEmpty()) {
-            h.append("<p>Skipped:</p><ul>");
+            h.append("<p>Skipped or failed:</p><ul>");
             for (Skips.Skip s : c.skips()) h.append("<li>").append(esc(Report.skipLine(s))).append("</li>");
             h.append("</ul>\n");
         }

@@ -62,7 +62,7 @@ final class MarkdownReport {
             }
         }
         if (!c.skips().isEmpty()) {
-            md.append("\nSkipped:\n\n");
+            md.append("\nSkipped or failed:\n\n");
             for (Skips.Skip s : c.skips()) md.append("- ").append(cell(Report.skipLine(s))).append('\n');
         }
     }

@@ -1,0 +1,197 @@
+package io.jstore.bench.suite;
+
+import io.jstore.bench.Fixtures;
+import io.jstore.bench.Peer;
+import io.jstore.bench.Peers;
+import io.jstore.bench.Reference;
+import io.jstore.bench.Skips;
+import io.jstore.bench.Subject;
+import io.jstore.bench.Tools;
+import io.jstore.driver.CreateOptions;
+import io.jstore.driver.Probe;
+import io.jstore.linux.testing.ScratchFilesystem;
+import io.jstore.shim.Bundle;
+import io.jstore.shim.Container;
+import io.jstore.shim.Executor;
+import io.jstore.shim.Identity;
+import io.jstore.shim.ImageConfig;
+import io.jstore.shim.OciSpec;
+import io.jstore.shim.RunOptions;
+import io.jstore.shim.SpecBuilder;
+import io.jstore.shim.Stdio;
+import java.io.File;
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
+
+/**
+ * Start: a container running {@code /bin/true} from start to exit, on a fresh read-write layer
+ * of a busybox image per driver and executor (jstore's built-in one, or runc given the driver's
+ * root), beside {@code runc run} of a bundle prepared once on a plain directory; with
+ * {@code --peers}, {@code docker run --rm} and {@code podman run --rm} of the same root.
+ */
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 2)
+@Measurement(iterations = 10)
+@Fork(1)
+public class StartBench {
+    static final long FIXTURE_BYTES = 1L << 30;
+    static final Stdio QUIET = new Stdio(Redirect.from(new File("/dev/null")), Redirect.DISCARD, Redirect.DISCARD);
+
+    @State(Scope.Benchmark)
+    public abstract static class Shape {
+        @Param({"xfs"})
+        public String fs;
+
+        static OciSpec spec(String id) {
+            return SpecBuilder.build(id, RunOptions.of("/bin/true"), ImageConfig.EMPTY, Identity.ROOT);
+        }
+
+        static void run(Executor e, Bundle b) throws IOException {
+            try (Container c = e.start(b, QUIET, false)) {
+                int code = c.waitFor().code();
+                if (code != 0) throw new IOException(e.name() + ": /bin/true exited " + code + " in " + b.dir());
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", ie);
+            }
+        }
+    }
+
+    /** A busybox image layer; per sample a read-write layer on it and a bundle naming its mounts. */
+    public static class OnDriver extends Shape {
+        @Param({"vfs"})
+        public String driver;
+
+        @Param({"builtin", "runc"})
+        public String executor;
+
+        DriverFixture d;
+        Executor exec;
+        int samples;
+        String id;
+        Bundle bundle;
+
+        @Setup(Level.Trial)
+        public void setup(BenchmarkParams bp) throws IOException {
+            exec = Executor.named(executor);
+            Probe p = exec.probe();
+            if (!p.supported()) throw Skips.skip(bp, exec.name() + ": " + p.reason());
+            d = DriverFixture.open(bp, driver, fs, FIXTURE_BYTES);
+            Path tree = d.scratch("busybox");
+            if (!BusyboxTree.create(tree)) throw Skips.skip(bp, "busybox is not installed (scripts/setup.sh installs it)");
+            Path tar = Trees.tar(tree, d.fs.root().resolve("busybox.tar"));
+            d.driver.create("image", null, CreateOptions.DEFAULT);
+            Trees.apply(d.driver, "image", null, tar);
+        }
+
+        @Setup(Level.Invocation)
+        public void container() throws IOException {
+            id = "jb" + ProcessHandle.current().pid() + "x" + samples++;
+            d.driver.createReadWrite(id, "image", CreateOptions.DEFAULT);
+            bundle = Bundle.write(d.fs.root().resolve("bundles").resolve(id), id, spec(id), d.driver.mounts(id));
+        }
+
+        @TearDown(Level.Invocation)
+        public void dropContainer() throws IOException {
+            d.driver.remove(id);
+            Trees.delete(bundle.dir());
+        }
+
+        @TearDown(Level.Trial)
+        public void teardown() throws IOException {
+            if (d != null) d.close();
+        }
+    }
+
+    /** One bundle on a plain directory, prepared once: what runc alone costs. */
+    public static class Prepared extends Shape {
+        ScratchFilesystem scratch;
+        Bundle bundle;
+        int samples;
+
+        @Setup(Level.Trial)
+        public void setup(BenchmarkParams bp) throws IOException {
+            if (Tools.version("runc").endsWith("(not installed)")) throw Skips.skip(bp, "runc is not installed");
+            scratch = Fixtures.make(bp, fs, FIXTURE_BYTES);
+            Path dir = scratch.root().resolve("bundle");
+            if (!BusyboxTree.create(dir.resolve("rootfs"))) throw Skips.skip(bp, "busybox is not installed");
+            String id = "jbref" + ProcessHandle.current().pid();
+            bundle = Bundle.write(dir, id, spec(id), List.of());
+        }
+
+        @TearDown(Level.Trial)
+        public void teardown() throws IOException {
+            Fixtures.close(scratch);
+        }
+    }
+
+    /** The busybox root imported into a peer engine as an image, once. */
+    public static class PeerImage extends Shape {
+        @Param({"docker"})
+        public String peer;
+
+        ScratchFilesystem scratch;
+        String image;
+
+        @Setup(Level.Trial)
+        public void setup(BenchmarkParams bp) throws IOException {
+            if (peer.equals("containerd")) throw Skips.skip(bp, "ctr needs an OCI image archive; the bench only imports rootfs tars (docker/podman import)");
+            if (!Peers.status(peer).available()) throw Skips.skip(bp, Peers.status(peer).reason());
+            scratch = Fixtures.make(bp, fs, FIXTURE_BYTES);
+            Path tree = scratch.root().resolve("busybox");
+            if (!BusyboxTree.create(tree)) throw Skips.skip(bp, "busybox is not installed");
+            Path tar = Trees.tar(tree, scratch.root().resolve("busybox.tar"));
+            image = "jstore-bench-busybox:latest";
+            Tools.check(List.of(Peers.client(peer), "import", tar.toString(), image));
+        }
+
+        @TearDown(Level.Trial)
+        public void teardown() throws IOException {
+            try {
+                if (image != null) Tools.run(List.of(Peers.client(peer), "rmi", "-f", image), 60);
+            } finally {
+                Fixtures.close(scratch);
+            }
+        }
+    }
+
+    @Benchmark
+    @Subject(question = "Start: /bin/true from start to exit on a fresh read-write layer",
+            measures = "write the bundle's mounts, start (namespaces, cgroups, mounts, pivot_root), wait for exit 0, release")
+    public void start(OnDriver s) throws IOException {
+        Shape.run(s.exec, s.bundle);
+    }
+
+    @Benchmark
+    @Reference(of = "start", value = "runc run of one bundle prepared on a plain directory of the same fixture",
+            tools = {"runc"})
+    public void startReference(Prepared s) throws IOException {
+        Tools.Result r = Tools.run(List.of("runc", "--root", "/run/jstore-bench/runc", "run", "--bundle",
+                s.bundle.dir().toString(), s.bundle.id()), 60);
+        if (r.exit() != 0) throw new IOException("runc run exited " + r.exit() + ": " + r.output().strip());
+    }
+
+    @Benchmark
+    @Peer(of = "start", value = "docker/podman run --rm --network none of the same busybox root, imported once")
+    public void startPeer(PeerImage s) throws IOException {
+        Tools.check(List.of(Peers.client(s.peer), "run", "--rm", "--network", "none", s.image, "/bin/true"));
+    }
+}
