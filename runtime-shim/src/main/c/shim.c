@@ -1,5 +1,5 @@
 /*
- * jstore-shim SPEC SYNC STATUS [--detach]
+ * jstore-shim SPEC SYNC STATUS [--detach|--pgroup]
  *
  * The supervisor of one container. It clones the container's init into new namespaces
  * (child.c), tells the Java side over the unix socket SYNC the init's pid so Java can place
@@ -10,7 +10,9 @@
  *
  * Lines on SYNC, shim to Java: "pid N", "started" or "error CODE MESSAGE", "exit CODE".
  * Java to shim: "go" (or EOF: abort), then any number of "signal N".
- * With --detach the shim leaves the caller's session, so it outlives the JVM that started it.
+ * With --detach the shim leaves the caller's session, so it outlives the JVM that started it;
+ * with --pgroup it leaves only the terminal's process group, for a caller that forwards the
+ * terminal's signals itself (else a Ctrl-C would reach the container twice).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -112,6 +114,8 @@ int main(int argc, char **argv)
 	const char *status = argv[3];
 	if (argc > 4 && !strcmp(argv[4], "--detach"))
 		setsid();
+	else if (argc > 4 && !strcmp(argv[4], "--pgroup"))
+		setpgid(0, 0);
 	static struct spec spec;
 	char err[512];
 	if (strcmp(argv[2], "-")) {

@@ -28,6 +28,20 @@ import java.util.UUID;
 public final class BuiltinExecutor implements Executor {
     private static final Path SOCKETS = Path.of("/run/jstore/sync");
 
+    private final boolean ownProcessGroup;
+
+    public BuiltinExecutor() {
+        this(false);
+    }
+
+    /**
+     * @param ownProcessGroup start the shim outside the terminal's process group: for a caller
+     *                        that forwards the terminal's signals itself ({@link Container#signal})
+     */
+    public BuiltinExecutor(boolean ownProcessGroup) {
+        this.ownProcessGroup = ownProcessGroup;
+    }
+
     @Override
     public String name() {
         return "builtin";
@@ -65,6 +79,7 @@ public final class BuiltinExecutor implements Executor {
             List<String> cmd = new ArrayList<>(List.of(NativeShim.path().toString(), bundle.shimSpec().toString(),
                     sock.toString(), bundle.statusFile().toString()));
             if (detach) cmd.add("--detach");
+            else if (ownProcessGroup) cmd.add("--pgroup");
             Files.deleteIfExists(bundle.statusFile());
             proc = stdio.applyTo(new ProcessBuilder(cmd)).start();
             ch = accept(server, proc);
@@ -74,10 +89,11 @@ public final class BuiltinExecutor implements Executor {
             if (line == null || !line.startsWith("pid ")) throw failed(proc, line);
             long pid = Long.parseLong(line.substring(4).trim());
             cgroup.add(pid);
+            Files.write(cgroupsFile(bundle), cgroup.dirs().stream().map(Path::toString).toList());
             ch.write(ByteBuffer.wrap("go\n".getBytes(StandardCharsets.US_ASCII)));
             line = in.readLine();
             if (!"started".equals(line)) throw failed(proc, line);
-            return new Running(proc, ch, pid, cgroup);
+            return new Running(bundle, proc, ch, pid, cgroup);
         } catch (IOException | RuntimeException e) {
             if (proc != null) {
                 proc.destroyForcibly();
@@ -95,6 +111,31 @@ public final class BuiltinExecutor implements Executor {
                 e.addSuppressed(c);
             }
             throw e;
+        }
+    }
+
+    private static Path cgroupsFile(Bundle bundle) {
+        return bundle.dir().resolve("cgroups");
+    }
+
+    @Override
+    public void cleanup(Bundle bundle) throws IOException {
+        Path f = cgroupsFile(bundle);
+        if (!Files.exists(f)) return;
+        List<Path> dirs = Files.readAllLines(f).stream().filter(l -> !l.isBlank()).map(Path::of).toList();
+        Cgroup.reopen(CgroupLayout.detect(), bundle.spec().linux().cgroupsPath(), dirs).close();
+        Files.delete(f);
+    }
+
+    /** Whether a detached container's cgroup recorded an OOM kill (read before {@link #cleanup}). */
+    public static boolean oomKilled(Bundle bundle) throws IOException {
+        Path f = cgroupsFile(bundle);
+        if (!Files.exists(f)) return false;
+        List<Path> dirs = Files.readAllLines(f).stream().filter(l -> !l.isBlank()).map(Path::of).toList();
+        try {
+            return Cgroup.reopen(CgroupLayout.detect(), bundle.spec().linux().cgroupsPath(), dirs).oomKilled();
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -131,6 +172,7 @@ public final class BuiltinExecutor implements Executor {
     }
 
     private static final class Running implements Container {
+        private final Bundle bundle;
         private final Process proc;
         private final SocketChannel ch;
         private final long pid;
@@ -138,7 +180,8 @@ public final class BuiltinExecutor implements Executor {
         private ExitStatus status;
         private boolean detached;
 
-        Running(Process proc, SocketChannel ch, long pid, Cgroup cgroup) {
+        Running(Bundle bundle, Process proc, SocketChannel ch, long pid, Cgroup cgroup) {
+            this.bundle = bundle;
             this.proc = proc;
             this.ch = ch;
             this.pid = pid;
@@ -190,6 +233,7 @@ public final class BuiltinExecutor implements Executor {
             } finally {
                 ch.close();
                 cgroup.close();
+                Files.deleteIfExists(cgroupsFile(bundle));
             }
         }
     }

@@ -36,6 +36,11 @@ public record Bundle(Path dir, String id, OciSpec spec, List<MountSpec> rootMoun
         return dir.resolve("status");
     }
 
+    /** The bundle a previous process wrote in {@code dir}. */
+    public static Bundle open(Path dir, String id, List<MountSpec> rootMounts) throws IOException {
+        return new Bundle(dir.toAbsolutePath(), id, OciSpec.read(dir.resolve("config.json")), rootMounts);
+    }
+
     /** Writes the bundle into {@code dir} (made if missing); a plain-directory root must already exist at {@code rootfs/}. */
     public static Bundle write(Path dir, String id, OciSpec spec, List<MountSpec> rootMounts) throws IOException {
         Files.createDirectories(dir);

@@ -24,6 +24,18 @@ public final class Cgroup implements AutoCloseable {
         this.relative = relative;
     }
 
+    /** The cgroup whose directories (one per hierarchy) a previous process created, to inspect or remove it. */
+    public static Cgroup reopen(CgroupLayout layout, String relative, List<Path> dirs) {
+        Cgroup cg = new Cgroup(layout, relative);
+        cg.dirs.addAll(dirs);
+        return cg;
+    }
+
+    /** The cgroup's directories, one per hierarchy: record them to {@link #reopen} it from another process. */
+    public List<Path> dirs() {
+        return List.copyOf(dirs);
+    }
+
     /** Creates the cgroup {@code relative} to this process's own and applies {@code resources}. */
     public static Cgroup create(CgroupLayout layout, String relative, OciSpec.Resources resources) throws IOException {
         Cgroup cg = new Cgroup(layout, relative);
@@ -105,6 +117,8 @@ public final class Cgroup implements AutoCloseable {
     private Path dirOf(String controller) throws IOException {
         CgroupLayout.Hierarchy h = layout.holding(controller)
                 .orElseThrow(() -> new IOException("no cgroup hierarchy on this host holds the " + controller + " controller"));
+        // the recorded directory: another process may sit in another cgroup than the creator did
+        for (Path d : dirs) if (d.startsWith(h.mount())) return d;
         return h.dir(relative);
     }
 

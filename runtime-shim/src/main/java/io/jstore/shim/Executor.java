@@ -23,6 +23,12 @@ public sealed interface Executor permits BuiltinExecutor, OciRuntime {
      */
     Container start(Bundle bundle, Stdio stdio, boolean detach) throws IOException;
 
+    /**
+     * Releases what a detached container of this bundle left once it has ended (cgroups,
+     * runtime state, host mounts), from any process. Harmless when there is nothing.
+     */
+    void cleanup(Bundle bundle) throws IOException;
+
     /** {@code builtin} (or null), {@code runc}, {@code crun}, or a path to an OCI runtime binary. */
     static Executor named(String name) throws IOException {
         if (name == null || name.equals("builtin") || name.equals("jstore")) return new BuiltinExecutor();

@@ -87,6 +87,15 @@ public final class OciRuntime implements Executor {
         }
     }
 
+    @Override
+    public void cleanup(Bundle bundle) throws IOException {
+        delete(bundle.id());
+        if (!Files.isDirectory(bundle.rootfs())) return;
+        List<Path> mounted = new ArrayList<>();
+        for (var m : io.jstore.linux.MountInfo.under(bundle.rootfs())) mounted.add(m.mountPoint());
+        unmount(mounted);
+    }
+
     private List<Path> mountRoot(Bundle bundle) throws IOException {
         List<Path> done = new ArrayList<>();
         try {
