@@ -2,7 +2,8 @@
  * The container side, between clone() and exec(): the order follows what runc's init and
  * crun do, because each step needs the previous one (mounts need the new mount namespace,
  * /proc needs a process inside the new PID namespace, capabilities are dropped last since
- * the mounts need CAP_SYS_ADMIN).
+ * the mounts need CAP_SYS_ADMIN). The wait for Java's "go" (cgroups placed) sits after the
+ * root is built and before anything the limits must cover runs.
  */
 #define _GNU_SOURCE
 #include "child.h"
@@ -270,14 +271,6 @@ int child_main(void *arg)
 	struct child_args *a = arg;
 	struct spec *s = a->spec;
 	err_fd = a->err_fd;
-	char go;
-	if (read(a->go_fd, &go, 1) != 1)
-		_exit(125); /* the supervisor gave up on us before we started */
-	close(a->go_fd);
-
-	/* only now: the cgroup namespace's root is the cgroup we were placed in */
-	if ((s->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
-		die(125, "unshare cgroup namespace: %s", strerror(errno));
 	if (s->clone_flags & CLONE_NEWNS) {
 		/* keep every mount below from propagating back to the host */
 		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -293,6 +286,18 @@ int child_main(void *arg)
 			die(125, "read-only root: %s", strerror(errno));
 		if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
 			die(125, "sethostname: %s", strerror(errno));
+		/*
+		 * The root is built before Java places us in our cgroups: the device cgroup denies
+		 * opening block devices, and a driver's root (a loop device with ext4 or xfs) must be
+		 * mounted from one. Nothing after this point opens a device node of the host.
+		 */
+		char go;
+		if (read(a->go_fd, &go, 1) != 1)
+			_exit(125); /* the supervisor gave up on us */
+		close(a->go_fd);
+		/* only now: the cgroup namespace's root is the cgroup we were placed in */
+		if ((s->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+			die(125, "unshare cgroup namespace: %s", strerror(errno));
 		for (int i = 0; i < s->nrlimits; i++) {
 			struct rlimit rl = { (rlim_t)s->rlimits[i].soft, (rlim_t)s->rlimits[i].hard };
 			if (setrlimit(s->rlimits[i].resource, &rl) < 0)

@@ -20,8 +20,9 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * jstore's own executor: the C shim ({@code src/main/c}) clones the container, this side puts
- * it in its cgroups while it waits on the sync socket, then lets it exec (see shim.c for the
+ * jstore's own executor: the C shim ({@code src/main/c}) clones the container, which builds
+ * its root and then waits on the sync socket while this side puts it in its cgroups, then
+ * lets it exec (see shim.c for the
  * protocol). The shim stays as the container's supervisor: it forwards signals, records the
  * exit status in the bundle, and exits with the container's code.
  */
@@ -88,11 +89,18 @@ public final class BuiltinExecutor implements Executor {
             String line = in.readLine();
             if (line == null || !line.startsWith("pid ")) throw failed(proc, line);
             long pid = Long.parseLong(line.substring(4).trim());
-            cgroup.add(pid);
             Files.write(cgroupsFile(bundle), cgroup.dirs().stream().map(Path::toString).toList());
+            // a container whose setup failed is gone before it can be placed: its own message says why
+            IOException placing = null;
+            try {
+                cgroup.add(pid);
+            } catch (IOException e) {
+                placing = e;
+            }
             ch.write(ByteBuffer.wrap("go\n".getBytes(StandardCharsets.US_ASCII)));
             line = in.readLine();
             if (!"started".equals(line)) throw failed(proc, line);
+            if (placing != null) throw placing;
             return new Running(bundle, proc, ch, pid, cgroup);
         } catch (IOException | RuntimeException e) {
             if (proc != null) {

@@ -59,7 +59,7 @@ abstract class ContainerRuntimeTest {
         try (Graph g = open(fs)) {
             ContainerRuntime rt = new ContainerRuntime(g);
             Runs.Result r = run(rt, ex, "c1", "bb:1", false,
-                    ExecutorContract.sh("hostname; echo hi > /x; rm /etc/group; tr '\\0' ' ' < /proc/1/cmdline").withHostname("web"));
+                    ExecutorContract.sh("hostname; tr '\\0' ' ' < /proc/1/cmdline; echo hi > /x; rm /etc/group").withHostname("web"));
             assertEquals(0, r.code(), r.err());
             assertTrue(r.out().startsWith("web\nsh -c "), r.out());
             List<String> changes = g.changes("c1").stream().map(Change::toString).toList();
