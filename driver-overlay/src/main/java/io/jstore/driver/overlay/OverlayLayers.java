@@ -16,7 +16,9 @@ import java.util.List;
 /**
  * The layer directories on disk: making one (staged, then renamed into place so a crash
  * leaves either nothing or a whole layer), removing one (renamed aside first, for the same
- * reason), and sweeping up what an interrupted run left.
+ * reason), and sweeping up what an interrupted run left. Which layers exist, their parents
+ * and children are the driver records' business ({@link io.jstore.driver.support.LayerRecords});
+ * this class only keeps the directories the kernel mounts.
  */
 final class OverlayLayers {
     private static final String STAGING = ".tmp-";
@@ -56,7 +58,7 @@ final class OverlayLayers {
             deleteTree(staging);
             Files.createDirectories(layout.links());
             Files.createDirectories(staging);
-            for (String d : List.of("diff", "work", "merged", "children")) Files.createDirectory(staging.resolve(d));
+            for (String d : List.of("diff", "work", "merged")) Files.createDirectory(staging.resolve(d));
             link = newLink(id);
             Files.writeString(staging.resolve("link"), link.getFileName().toString(), StandardCharsets.US_ASCII);
             if (parent != null) {
@@ -64,13 +66,11 @@ final class OverlayLayers {
             }
             if (readWrite) Files.createFile(staging.resolve("rw"));
             if (isVolatile) Files.createFile(staging.resolve("volatile"));
-            if (parent != null) Files.writeString(layout.children(parent).resolve(id), "");
             Files.move(staging, layout.layer(id), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             try {
                 deleteTree(staging);
                 if (link != null) Files.deleteIfExists(link);
-                if (parent != null) Files.deleteIfExists(layout.children(parent).resolve(id));
             } catch (IOException cleanup) {
                 e.addSuppressed(cleanup);
             }
@@ -91,36 +91,41 @@ final class OverlayLayers {
         }
     }
 
-    /** The ids of live layers that stack directly on {@code id}. */
-    List<String> children(String id) throws IOException {
-        List<String> live = new ArrayList<>();
-        String mine = OverlayLayout.LINKS + "/" + layout.link(id);
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(layout.children(id))) {
-            for (Path e : entries) {
-                String child = e.getFileName().toString();
-                // An entry whose layer is gone, or was re-made on another parent, is a leftover.
-                if (exists(child) && layout.lowerLinks(child).stream().findFirst().orElse("").equals(mine)) {
-                    live.add(child);
-                }
-            }
-        }
-        return live;
-    }
-
-    /** Removes a layer's directory, link and parent entry; the caller checked it is unused. */
+    /**
+     * Removes whatever exists of a layer: its directory (renamed aside first, so a crash
+     * leaves it whole or in the aside pile {@link #repair} sweeps), a staging dir a crashed
+     * create left, and their short links. The caller checked it is unused.
+     */
     void remove(String id) throws DriverException {
         Path dir = layout.layer(id);
         Path aside = layout.home().resolve(REMOVING + id);
         try {
-            String link = layout.link(id);
-            List<String> parents = layout.parentIds(id);
-            deleteTree(aside);
-            Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
-            Files.deleteIfExists(layout.links().resolve(link));
-            if (!parents.isEmpty()) Files.deleteIfExists(layout.children(parents.get(0)).resolve(id));
+            removeStaged(layout.staging(id));
+            if (Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                String link = linkName(dir);
+                deleteTree(aside);
+                Files.move(dir, aside, StandardCopyOption.ATOMIC_MOVE);
+                if (link != null) Files.deleteIfExists(layout.links().resolve(link));
+            }
             deleteTree(aside);
         } catch (IOException e) {
             throw DriverException.wrap("overlay", "remove", id, dir, e);
+        }
+    }
+
+    private void removeStaged(Path staging) throws IOException {
+        if (!Files.isDirectory(staging, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+        String link = linkName(staging);
+        if (link != null) Files.deleteIfExists(layout.links().resolve(link));
+        deleteTree(staging);
+    }
+
+    private static String linkName(Path layerDir) throws IOException {
+        try {
+            String name = Files.readString(layerDir.resolve("link"), StandardCharsets.US_ASCII).strip();
+            return name.isEmpty() || name.contains("/") ? null : name;
+        } catch (NoSuchFileException e) {
+            return null;
         }
     }
 
@@ -137,18 +142,50 @@ final class OverlayLayers {
         return ids;
     }
 
-    /** Removes staging and half-removed directories and links that point at no layer. */
-    void repair() throws IOException {
+    /**
+     * Layer ids an interrupted run left something of: a staging dir ({@code .tmp-ID}), a dir
+     * renamed aside for removal ({@code .rm-ID}), or a short link to a layer dir that is not
+     * there. Sweeping them ({@link #sweep}) must hold the layer's lock: a live creator in
+     * another process makes its link before its dir is renamed into place.
+     */
+    java.util.SortedSet<String> leftovers() throws IOException {
+        java.util.SortedSet<String> ids = new java.util.TreeSet<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(layout.home())) {
             for (Path e : entries) {
                 String name = e.getFileName().toString();
-                if (name.startsWith(STAGING) || name.startsWith(REMOVING)) deleteTree(e);
+                if (name.startsWith(STAGING)) ids.add(name.substring(STAGING.length()));
+                if (name.startsWith(REMOVING)) ids.add(name.substring(REMOVING.length()));
             }
         }
+        if (!Files.isDirectory(layout.links())) return ids;
+        try (DirectoryStream<Path> links = Files.newDirectoryStream(layout.links())) {
+            for (Path l : links) {
+                if (Files.exists(l)) continue;
+                try {
+                    ids.add(layout.idOfLink(layout.home().relativize(l).toString()));
+                } catch (IOException notOurs) {
+                    Files.deleteIfExists(l); // not ../ID/diff: nothing of ours, and nothing a creator makes
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** Removes what {@link #leftovers} found of {@code id}; the caller holds the layer's lock. */
+    void sweep(String id) throws IOException {
+        removeStaged(layout.staging(id));
+        deleteTree(layout.home().resolve(REMOVING + id));
         if (!Files.isDirectory(layout.links())) return;
         try (DirectoryStream<Path> links = Files.newDirectoryStream(layout.links())) {
             for (Path l : links) {
-                if (!Files.exists(l)) Files.deleteIfExists(l); // dangling: its layer never got renamed into place
+                if (Files.exists(l)) continue;
+                String target;
+                try {
+                    target = layout.idOfLink(layout.home().relativize(l).toString());
+                } catch (IOException e) {
+                    continue;
+                }
+                if (target.equals(id)) Files.deleteIfExists(l);
             }
         }
     }

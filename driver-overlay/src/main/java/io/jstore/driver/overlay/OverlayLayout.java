@@ -17,7 +17,8 @@ import java.util.List;
  * HOME/ID/merged    where {@code get} mounts the layer's view
  * HOME/ID/link      the layer's short name, e.g. {@code Q3ZK7DXW2MBA}
  * HOME/ID/lower     the parents' short links, top first: {@code l/PARENT:l/GRANDPARENT}
- * HOME/ID/children  one empty file per child, so remove can refuse a parent cheaply
+ * HOME/ID/rw        present in a read-write layer
+ * HOME/ID/volatile  present in a read-write layer mounted with {@code volatile}
  * HOME/l/SHORT      symlink to {@code ../ID/diff}
  * </pre>
  * Private entries start with a dot, which no layer id may ({@link io.jstore.driver.LayerIds}).
@@ -51,7 +52,6 @@ final class OverlayLayout {
     Path merged(String id) { return layer(id).resolve("merged"); }
     Path linkFile(String id) { return layer(id).resolve("link"); }
     Path lowerFile(String id) { return layer(id).resolve("lower"); }
-    Path children(String id) { return layer(id).resolve("children"); }
     /** Present in a read-write layer; absent in an image layer. */
     Path readWriteMarker(String id) { return layer(id).resolve("rw"); }
     /** Present when a read-write layer mounts with {@code volatile}; holds the boot id of its last mount. */

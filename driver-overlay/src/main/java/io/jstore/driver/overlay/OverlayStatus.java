@@ -1,17 +1,16 @@
 package io.jstore.driver.overlay;
 
-import io.jstore.driver.DriverStatus;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The overlay driver's {@link DriverStatus}: what it runs on and which kernel paths it takes. */
+/** The overlay driver's lines of {@code status}: which kernel paths it takes on its backing fs. */
 final class OverlayStatus {
     private OverlayStatus() {}
 
-    static DriverStatus of(OverlayProbe.Backing backing, OverlayMounter.Api api, Optional<String> naiveReason,
-                           List<String> mountOptions, int layers, int volatileLayers) {
+    static Map<String, String> details(OverlayProbe.Backing backing, OverlayMounter.Api api,
+                                       Optional<String> naiveReason, List<String> mountOptions, int volatileLayers) {
         Map<String, String> d = new LinkedHashMap<>();
         d.put("Backing dir", backing.dir().toString());
         d.put("Mount API", api.description + (api == OverlayMounter.Api.LOWERDIR_PLUS
@@ -26,6 +25,6 @@ final class OverlayStatus {
                 : "no (" + backing.type() + " copies the data)");
         d.put("Mount options", String.join(",", mountOptions));
         d.put("Volatile layers", Integer.toString(volatileLayers));
-        return new DriverStatus("overlay", backing.type(), backing.features().dType(), layers, d);
+        return d;
     }
 }

@@ -59,22 +59,27 @@ class OverlayProbeTest {
         Probe p = OverlayProbe.probe(fs.root().resolve("store"));
         assertTrue(p.supported(), p.toString());
         assertTrue(p.reason().contains("reflink"), p.reason());
-        DriverStatus st = OverlayStatus.of(OverlayProbe.backing(fs.root()), OverlayMounter.Api.LEGACY,
-                Optional.empty(), List.of("index=off"), 3, 1);
-        assertEquals("xfs", st.backingFilesystem());
-        assertTrue(st.dType());
-        assertTrue(st.details().get("Copy-up by clone").startsWith("yes"), st.details().toString());
-        assertTrue(st.details().get("Mount API").startsWith("mount(2)"), st.details().toString());
+        try (OverlayDriver d = OverlayTesting.open(fs.root().resolve("store"),
+                java.util.Map.of(OverlayOptions.MOUNT_API, "legacy"))) {
+            d.create("B", null, io.jstore.driver.CreateOptions.DEFAULT);
+            DriverStatus st = d.status();
+            assertEquals("xfs", st.backingFilesystem());
+            assertTrue(st.dType());
+            assertEquals(1, st.layers());
+            assertTrue(st.details().get("Copy-up by clone").startsWith("yes"), st.details().toString());
+            assertTrue(st.details().get("Mount API").startsWith("mount(2)"), st.details().toString());
+            assertTrue(st.details().get("Native diff").startsWith("yes"), st.details().toString());
+        }
     }
 
     @Test
     void ext4CopiesUpTheData(@Scratch(type = FsType.EXT4) ScratchFilesystem fs) throws Exception {
         OverlayTesting.assumeOverlay();
         assertTrue(OverlayProbe.probe(fs.root()).supported());
-        DriverStatus st = OverlayStatus.of(OverlayProbe.backing(fs.root()), OverlayMounter.Api.LOWERDIR_PLUS,
-                Optional.of("mount option redirect_dir=on"), List.of(), 0, 0);
-        assertEquals("ext4", st.backingFilesystem());
-        assertTrue(st.details().get("Copy-up by clone").startsWith("no"), st.details().toString());
-        assertTrue(st.details().get("Native diff").contains("redirect_dir=on"), st.details().toString());
+        java.util.Map<String, String> st = OverlayStatus.details(OverlayProbe.backing(fs.root()),
+                OverlayMounter.Api.LOWERDIR_PLUS, Optional.of("mount option redirect_dir=on"), List.of(), 0);
+        assertTrue(st.get("Copy-up by clone").startsWith("no (ext4"), st.toString());
+        assertTrue(st.get("Native diff").contains("redirect_dir=on"), st.toString());
+        assertTrue(st.get("Mount API").contains("up to 500 lowers"), st.toString());
     }
 }

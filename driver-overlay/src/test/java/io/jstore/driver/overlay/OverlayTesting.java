@@ -20,6 +20,30 @@ final class OverlayTesting {
         }
     }
 
+    /** Opens the driver as its provider does (repair included). */
+    static OverlayDriver open(Path home, java.util.Map<String, String> options) throws io.jstore.driver.DriverException {
+        return (OverlayDriver) new OverlayDriverProvider().open(home, options);
+    }
+
+    /** An image layer on {@code parent} holding the OCI layer {@code tar}. */
+    static void image(OverlayDriver d, String id, String parent, byte[] tar) throws IOException {
+        d.create(id, parent, io.jstore.driver.CreateOptions.DEFAULT);
+        d.applyDiff(id, parent, new java.io.ByteArrayInputStream(tar));
+    }
+
+    static byte[] diff(OverlayDriver d, String id, String parent) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        d.diff(id, parent, out);
+        return out.toByteArray();
+    }
+
+    /** The naive diff tar of two trees (null lower: the whole of {@code upper}). */
+    static byte[] naiveTar(Path lower, Path upper) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        io.jstore.layer.Layers.diff(lower, upper, out);
+        return out.toByteArray();
+    }
+
     static void assumeLowerdirPlus(Path dir) {
         assumeTrue(OverlayMounter.kernelHasLowerdirPlus(dir), "this kernel's overlay has no lowerdir+ (Linux < 6.8)");
     }
