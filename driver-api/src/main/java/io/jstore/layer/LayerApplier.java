@@ -143,6 +143,11 @@ public final class LayerApplier {
             Files.createDirectory(p);
         }
         Metadata.restoreOwnerModeXattrs(p, attributes(e, FileStat.S_IFDIR), options.chown());
+        // A directory made where this layer deleted the name (".wh.d", then "d/"): in an overlay
+        // upper it must hide the lower's d, as the kernel marks a dir made over a whiteout.
+        if (st != null && st.isWhiteout() && options.whiteouts() == ApplyOptions.WhiteoutMode.OVERLAY_UPPER) {
+            Xattrs.set(p, "trusted.overlay.opaque", OPAQUE_VALUE);
+        }
         dirTimes.add(new Object[] {comps, e.name(), atime(e), e.mtimeNanos()});
     }
 

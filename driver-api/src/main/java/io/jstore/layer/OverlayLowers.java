@@ -5,12 +5,7 @@ import io.jstore.linux.Xattrs;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.SortedSet;
-import java.util.TreeSet;
 
 /**
  * What a stack of overlay lower dirs (top first) shows, computed the way overlayfs merges
@@ -50,27 +45,6 @@ final class OverlayLowers {
     /** Whether the topmost lower that has {@code path} ("/a/b") has a directory there. */
     static boolean isDir(List<Path> lowers, String path) throws IOException {
         return path.equals("/") || findDir(lowers, components(path)) != null;
-    }
-
-    /** The names the lowers show in directory {@code path} ("/a/b"). */
-    static SortedSet<String> names(List<Path> lowers, String path) throws IOException {
-        List<String> comps = components(path);
-        SortedSet<String> shown = new TreeSet<>();
-        Set<String> hidden = new HashSet<>();
-        for (Path l : lowers) {
-            Lookup r = lookup(l, comps);
-            if (r.found != null && FileStat.of(r.found).isDirectory()) {
-                for (Map.Entry<String, Path> c : TreeDiff.list(r.found).entrySet()) {
-                    if (hidden.contains(c.getKey())) continue;
-                    if (FileStat.of(c.getValue()).isWhiteout()) hidden.add(c.getKey());
-                    else shown.add(c.getKey());
-                }
-                if (r.opaqueAbove || opaque(r.found)) break;
-            } else if (r.found != null || r.hidden || r.opaqueAbove) {
-                break;
-            }
-        }
-        return shown;
     }
 
     private static List<String> components(String path) {

@@ -43,10 +43,10 @@ public final class OverlayUpper {
     }
 
     /**
-     * The upper directory's changes, parents first: whiteouts are {@code D}; anything else is
-     * {@code C} when a lower layer ({@code lowers}, top first) has the path, else {@code A}. An
-     * opaque directory hides the lower names it does not hold again: each is one {@code D}, as
-     * the naive diff reports a directory deleted and made anew.
+     * The upper directory's changes, parents first, as {@link #diff} writes them: whiteouts
+     * are {@code D}; anything else is {@code C} when a lower layer ({@code lowers}, top first)
+     * shows the path, else {@code A}. An opaque directory is one entry, as in the diff (its
+     * marker hides the lower names; they are not listed one by one).
      */
     public static List<Change> changes(Path upper, List<Path> lowers) throws IOException {
         List<Change> out = new ArrayList<>();
@@ -54,36 +54,12 @@ public final class OverlayUpper {
             Change.Kind kind = st.isWhiteout() ? Change.Kind.DELETED
                     : inLower(lowers, path) ? Change.Kind.MODIFIED : Change.Kind.ADDED;
             out.add(new Change(kind, path));
-            if (st.isDirectory() && opaque(file) && lowerDir(lowers, path)) {
-                for (String hidden : lowerNames(lowers, path)) {
-                    if (!Files.exists(file.resolve(hidden), LinkOption.NOFOLLOW_LINKS)) {
-                        out.add(new Change(Change.Kind.DELETED, path + "/" + hidden));
-                    }
-                }
-            }
         });
-        out.sort(PARENTS_FIRST);
         return out;
-    }
-
-    /** Path order with each directory right before its children ("/a", "/a/b", "/a-b"), as the walk makes them. */
-    private static final java.util.Comparator<Change> PARENTS_FIRST =
-            java.util.Comparator.comparing(c -> List.of(c.path().substring(1).split("/")), OverlayUpper::compareComponents);
-
-    private static int compareComponents(List<String> a, List<String> b) {
-        for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-            int c = a.get(i).compareTo(b.get(i));
-            if (c != 0) return c;
-        }
-        return Integer.compare(a.size(), b.size());
     }
 
     private static boolean lowerDir(List<Path> lowers, String path) throws IOException {
         return OverlayLowers.isDir(lowers, path);
-    }
-
-    private static java.util.SortedSet<String> lowerNames(List<Path> lowers, String path) throws IOException {
-        return OverlayLowers.names(lowers, path);
     }
 
     private static boolean inLower(List<Path> lowers, String path) throws IOException {

@@ -3,6 +3,7 @@ package io.jstore.layer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstore.linux.FileStat;
 import io.jstore.linux.Inodes;
@@ -51,8 +52,8 @@ class OverlayLowersTest {
         assertEquals(bottom.resolve("etc/passwd"), OverlayLowers.find(lowers, List.of("etc", "passwd")));
         assertNull(OverlayLowers.find(lowers, List.of("etc", "gone")));
         assertNull(OverlayLowers.find(lowers, List.of("opt", "hidden")));
-        assertEquals("[passwd]", OverlayLowers.names(lowers, "/etc").toString());
-        assertEquals("[new]", OverlayLowers.names(lowers, "/opt").toString());
+        assertEquals(middle.resolve("opt/new"), OverlayLowers.find(lowers, List.of("opt", "new")));
+        assertTrue(OverlayLowers.isDir(lowers, "/opt"));
     }
 
     @Test

@@ -80,7 +80,9 @@ class OverlayNativeDiffTest {
                 // Against a sibling with the same content the driver must mount both views: the naive diff.
                 OverlayTesting.image(d, "B2", null, OverlayTesting.naiveTar(null, ref));
                 assertFalse(d.diffs().isNative("C", "B2"));
-                List<String> naive = d.changes("C", "B2").stream().map(Change::toString).toList();
+                List<String> naive = new ArrayList<>(d.changes("C", "B2").stream().map(Change::toString).toList());
+                // a re-made dir is one opaque entry natively; the naive diff lists what it no longer holds
+                assertTrue(naive.removeAll(List.of("D /var/cache/app/x", "D /var/cache/app/y")), naive.toString());
                 List<String> extra = new ArrayList<>(nativeChanges.stream().map(Change::toString).toList());
                 // link(2) to a lower file copies it up unchanged: the upper has it, the naive diff sees no change
                 assertTrue(extra.remove("C /usr/lib/libfoo.so.1"), "the hardlinked lower file was copied up");
