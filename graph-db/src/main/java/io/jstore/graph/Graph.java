@@ -55,7 +55,7 @@ public final class Graph implements AutoCloseable {
             throw new GraphException.ConflictException("store " + root + " was made with driver " + recorded
                     + ", not " + driver.name() + " (use --driver " + recorded + ")");
         }
-        this.openRepair = new Repair(this).run(false);
+        this.openRepair = new Repair(this).runIfFree();
     }
 
     /** Opens the graph at {@code root} over an already opened driver (which the graph then owns). */

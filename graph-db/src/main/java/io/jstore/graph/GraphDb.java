@@ -200,6 +200,34 @@ public final class GraphDb implements AutoCloseable {
         }
     }
 
+    /**
+     * The store lock if no one holds it now, else empty: for work that another holder makes
+     * unnecessary (the repair every open runs is skipped while a gc or fsck is at it).
+     */
+    public java.util.Optional<StoreLock> tryLockStore() throws GraphException {
+        ReentrantLock jvm = JVM_STORE_LOCKS.computeIfAbsent(dir.toAbsolutePath().normalize(), p -> new ReentrantLock());
+        if (!jvm.tryLock()) return java.util.Optional.empty();
+        try {
+            FileChannel ch = FileChannel.open(dir.resolve("store.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock l;
+            try {
+                l = ch.tryLock();
+            } catch (IOException e) {
+                ch.close();
+                throw e;
+            }
+            if (l == null) {
+                ch.close();
+                jvm.unlock();
+                return java.util.Optional.empty();
+            }
+            return java.util.Optional.of(new StoreLock(jvm, ch, l));
+        } catch (IOException e) {
+            jvm.unlock();
+            throw new GraphException("cannot lock graph store " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Held store lock. */
     public static final class StoreLock implements AutoCloseable {
         private final ReentrantLock jvm;

@@ -12,7 +12,7 @@ package io.jstore.graph;
  * @param parentChainId the layer it stacks on, held against GC while this exists; may be null
  * @param driver        the driver that holds it
  * @param ownerPid      the process doing the work
- * @param ownerStart    that process's start time (epoch ms), so a reused pid is not mistaken for the owner
+ * @param ownerStart    that process's start time (clock ticks since boot, as /proc/PID/stat says), so a reused pid is not mistaken for the owner
  * @param started       epoch ms when the work began
  */
 public record IncompleteRecord(String cacheId, Kind kind, Op op, String parentChainId, String driver,

@@ -1,33 +1,24 @@
 package io.jstore.graph;
 
-import java.time.Instant;
+import io.jstore.driver.support.ProcessIdentity;
 
 /**
- * Which process owns a piece of unfinished work. A pid alone is not enough: after a crash the
- * pid may be reused, so the owner is the pair (pid, process start time) as the kernel reports it.
+ * Which process owns a piece of unfinished work: the pair (pid, start time) of
+ * {@link ProcessIdentity}, the same identity the drivers' mount counts use, so a reused pid
+ * is never mistaken for the owner that died.
  */
 final class Owners {
     private Owners() {}
 
-    private static final long SELF_PID = ProcessHandle.current().pid();
-    private static final long SELF_START = startOf(ProcessHandle.current());
-
     static long selfPid() {
-        return SELF_PID;
+        return ProcessIdentity.self().pid();
     }
 
     static long selfStart() {
-        return SELF_START;
+        return ProcessIdentity.self().startTime();
     }
 
     static boolean alive(long pid, long start) {
-        if (pid == SELF_PID) return start == SELF_START;
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .map(h -> startOf(h) == start)
-                .orElse(false);
-    }
-
-    private static long startOf(ProcessHandle h) {
-        return h.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
+        return new ProcessIdentity(pid, start).alive();
     }
 }

@@ -41,6 +41,15 @@ public final class Repair {
         }
     }
 
+    /** The repair of an open: skipped when another process holds the store lock (its gc or fsck repairs first). */
+    Report runIfFree() throws IOException {
+        java.util.Optional<GraphDb.StoreLock> lock = graph.db().tryLockStore();
+        if (lock.isEmpty()) return new Report(List.of(), List.of(), List.of("repair skipped: another process holds the store lock"));
+        try (GraphDb.StoreLock l = lock.get()) {
+            return runLocked(false);
+        }
+    }
+
     Report runLocked(boolean full) throws IOException {
         List<String> fixed = new ArrayList<>();
         List<String> problems = new ArrayList<>();

@@ -81,6 +81,7 @@ class GraphDbProcessesTest {
                 got = false;
             }
             assertFalse(got, "took the store lock while process " + child.pid() + " holds it");
+            assertTrue(db.tryLockStore().isEmpty(), "tryLock does not wait for it");
             child.kill();
             assertTrue(mine.get(60, TimeUnit.SECONDS), "the lock of a killed process is free");
         }
