@@ -1,6 +1,7 @@
 package io.jstore.bench;
 
 import io.jstore.bench.suite.ApplyBench;
+import io.jstore.bench.suite.ChangesDiffBench;
 import io.jstore.bench.suite.CowBench;
 import io.jstore.bench.suite.CreateBench;
 import io.jstore.bench.suite.DiffBench;
@@ -16,7 +17,7 @@ import org.openjdk.jmh.annotations.Param;
 /** Every suite of the report, in the order the report shows them. */
 public final class Suites {
     public static final List<Class<?>> ALL = List.of(CowBench.class, CreateBench.class, MountBench.class,
-            StartBench.class, ApplyBench.class, DiffBench.class, GraphBench.class);
+            StartBench.class, ApplyBench.class, DiffBench.class, ChangesDiffBench.class, GraphBench.class);
 
     private Suites() {}
 
