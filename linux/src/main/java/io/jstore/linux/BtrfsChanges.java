@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,8 @@ public final class BtrfsChanges {
     private static final int INODE_TRANSID = 8;
     private static final int INODE_NLINK = 40;
     private static final int INODE_MODE = 52;
+    // struct btrfs_timespec atime {le64 sec; le32 nsec} at 112
+    private static final int INODE_ATIME = 112;
 
     /** A name of an inode: the directory inode holding it and the name there. */
     public record Name(long dirInode, String name) {}
@@ -47,8 +50,19 @@ public final class BtrfsChanges {
      * then btrfs keeps inode and directory updates in memory, out of the trees it searches.
      */
     public static Scan since(Path subvolume, long generation) throws SyscallException {
+        return since(subvolume, generation, 0);
+    }
+
+    /**
+     * As {@link #since(Path, long)} for a snapshot of subvolume {@code sourceTree} (0: none):
+     * an inode whose item differs from the source's only in its atime (and so its transid)
+     * was read, not changed, and is left out. Reading is what containers mostly do, and with
+     * {@code relatime} the first read of a file after an apply or a write stamps its atime.
+     */
+    public static Scan since(Path subvolume, long generation, long sourceTree) throws SyscallException {
         Btrfs.sync(subvolume);
         Map<Long, Inode> changed = new LinkedHashMap<>();
+        Map<Long, byte[]> raw = new HashMap<>();
         long[] items = {0};
         int calls;
         try (Fd fd = Btrfs.openDir(subvolume)) {
@@ -57,9 +71,10 @@ public final class BtrfsChanges {
                     new BtrfsTree.Key(LAST_FREE_OBJECTID, BtrfsTree.INODE_EXTREF, BtrfsTree.MAX),
                     generation + 1, item -> {
                         items[0]++;
-                        collect(item, generation, changed);
+                        collect(item, generation, changed, raw);
                         return true;
                     });
+            if (sourceTree != 0) calls += dropReadOnly(fd, subvolume, sourceTree, changed, raw, items);
             // A name item may sit in an older tree block than its inode item, which the
             // search skipped; the link count says whether every name was seen.
             for (Map.Entry<Long, Inode> e : changed.entrySet()) {
@@ -93,13 +108,43 @@ public final class BtrfsChanges {
         return out;
     }
 
-    private static void collect(BtrfsTree.Item item, long generation, Map<Long, Inode> changed) {
+    /** Drops the inodes whose item equals the source tree's item of the same number but for transid and atime. */
+    private static int dropReadOnly(Fd fd, Path subvolume, long sourceTree, Map<Long, Inode> changed,
+                                    Map<Long, byte[]> raw, long[] items) throws SyscallException {
+        int calls = 0;
+        var it = changed.entrySet().iterator();
+        while (it.hasNext()) {
+            long ino = it.next().getKey();
+            BtrfsTree.Key key = new BtrfsTree.Key(ino, BtrfsTree.INODE_ITEM, 0);
+            byte[][] source = {null};
+            calls += BtrfsTree.search(fd, subvolume, sourceTree, key, key, 0, item -> {
+                source[0] = item.data();
+                return false;
+            });
+            items[0]++;
+            if (source[0] != null && sameButAtime(raw.get(ino), source[0])) it.remove();
+        }
+        return calls;
+    }
+
+    private static boolean sameButAtime(byte[] a, byte[] b) {
+        if (a.length != b.length) return false;
+        for (int i = 0; i < a.length; i++) {
+            boolean transid = i >= INODE_TRANSID && i < INODE_TRANSID + 8;
+            boolean atime = i >= INODE_ATIME && i < INODE_ATIME + 12;
+            if (!transid && !atime && a[i] != b[i]) return false;
+        }
+        return true;
+    }
+
+    private static void collect(BtrfsTree.Item item, long generation, Map<Long, Inode> changed, Map<Long, byte[]> raw) {
         if (item.type() == BtrfsTree.INODE_ITEM) {
             ByteBuffer b = item.buffer();
             long transid = b.getLong(INODE_TRANSID);
             if (Long.compareUnsigned(transid, generation) > 0) {
                 changed.put(item.objectId(), new Inode(item.objectId(), transid, b.getInt(INODE_MODE),
                         b.getInt(INODE_NLINK), new ArrayList<>()));
+                raw.put(item.objectId(), item.data());
             }
         } else if (item.type() == BtrfsTree.INODE_REF || item.type() == BtrfsTree.INODE_EXTREF) {
             Inode i = changed.get(item.objectId());

@@ -146,8 +146,9 @@ final class BtrfsDriver extends AbstractDriver {
                     lastDiff = "naive: " + naive.reason();
                     return f.run(lower, upper, null);
                 }
-                long since = ((DiffPlan.Generations) plan).since();
-                BtrfsChanges.Scan scan = BtrfsChanges.since(upper, since);
+                DiffPlan.Generations g = (DiffPlan.Generations) plan;
+                long since = g.since();
+                BtrfsChanges.Scan scan = BtrfsChanges.since(upper, since, g.source());
                 ChangeScope scope = ChangeScope.of(upper, scan);
                 lastDiff = "generations: " + id + " since transaction " + since + ", " + scope.changedInodes()
                         + " changed inodes from " + scan.itemsRead() + " items in " + scan.searchCalls() + " searches";

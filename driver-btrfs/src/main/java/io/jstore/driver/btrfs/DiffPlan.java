@@ -13,8 +13,8 @@ import java.util.Objects;
  */
 sealed interface DiffPlan {
 
-    /** Walk only what changed after transaction {@code since}, the one that made the snapshot. */
-    record Generations(long since) implements DiffPlan {}
+    /** Walk only what changed after transaction {@code since}, the one that made the snapshot of subvolume {@code source}. */
+    record Generations(long since, long source) implements DiffPlan {}
 
     /** Compare the whole trees, because {@code reason}. */
     record Naive(String reason) implements DiffPlan {}
@@ -43,6 +43,6 @@ sealed interface DiffPlan {
             return new Naive(layer + " or " + parent + " holds nested subvolumes, whose generations are their own");
         }
         if (!Btrfs.isSubvolume(upper)) return new Naive(upper + " is no subvolume");
-        return new Generations(up.createdTransid());
+        return new Generations(up.createdTransid(), low.id());
     }
 }
