@@ -30,6 +30,8 @@ public final class BtrfsChanges {
     private static final int INODE_MODE = 52;
     // struct btrfs_timespec atime {le64 sec; le32 nsec} at 112
     private static final int INODE_ATIME = 112;
+    // inode numbers this close are read in one search of the snapshot source
+    private static final long RUN_GAP = 16;
 
     /** A name of an inode: the directory inode holding it and the name there. */
     public record Name(long dirInode, String name) {}
@@ -69,7 +71,7 @@ public final class BtrfsChanges {
             calls = BtrfsTree.search(fd, subvolume, BtrfsTree.OWN_SUBVOLUME,
                     new BtrfsTree.Key(Btrfs.SUBVOLUME_ROOT_INODE, BtrfsTree.INODE_ITEM, 0),
                     new BtrfsTree.Key(LAST_FREE_OBJECTID, BtrfsTree.INODE_EXTREF, BtrfsTree.MAX),
-                    generation + 1, item -> {
+                    generation + 1, BtrfsTree.BUFFER, BtrfsChanges::inodeOrName, item -> {
                         items[0]++;
                         collect(item, generation, changed, raw);
                         return true;
@@ -85,7 +87,8 @@ public final class BtrfsChanges {
                 i.names().clear();
                 calls += BtrfsTree.search(fd, subvolume, BtrfsTree.OWN_SUBVOLUME,
                         new BtrfsTree.Key(i.inode(), BtrfsTree.INODE_REF, 0),
-                        new BtrfsTree.Key(i.inode(), BtrfsTree.INODE_EXTREF, BtrfsTree.MAX), 0, item -> {
+                        new BtrfsTree.Key(i.inode(), BtrfsTree.INODE_EXTREF, BtrfsTree.MAX), 0, BtrfsTree.SMALL_BUFFER,
+                        type -> true, item -> {
                             items[0]++;
                             names(item, i.names());
                             return true;
@@ -111,19 +114,24 @@ public final class BtrfsChanges {
     /** Drops the inodes whose item equals the source tree's item of the same number but for transid and atime. */
     private static int dropReadOnly(Fd fd, Path subvolume, long sourceTree, Map<Long, Inode> changed,
                                     Map<Long, byte[]> raw, long[] items) throws SyscallException {
+        // one search per run of nearby inode numbers: files made together sit together
+        List<Long> inodes = new ArrayList<>(changed.keySet());
+        Map<Long, byte[]> source = new HashMap<>();
         int calls = 0;
-        var it = changed.entrySet().iterator();
-        while (it.hasNext()) {
-            long ino = it.next().getKey();
-            BtrfsTree.Key key = new BtrfsTree.Key(ino, BtrfsTree.INODE_ITEM, 0);
-            byte[][] source = {null};
-            calls += BtrfsTree.search(fd, subvolume, sourceTree, key, key, 0, item -> {
-                source[0] = item.data();
-                return false;
-            });
-            items[0]++;
-            if (source[0] != null && sameButAtime(raw.get(ino), source[0])) it.remove();
+        for (int from = 0; from < inodes.size(); ) {
+            int to = from;
+            while (to + 1 < inodes.size() && inodes.get(to + 1) - inodes.get(to) <= RUN_GAP) to++;
+            calls += BtrfsTree.search(fd, subvolume, sourceTree, new BtrfsTree.Key(inodes.get(from), BtrfsTree.INODE_ITEM, 0),
+                    new BtrfsTree.Key(inodes.get(to), BtrfsTree.INODE_ITEM, 0), 0, BtrfsTree.SMALL_BUFFER,
+                    type -> type == BtrfsTree.INODE_ITEM,
+                    item -> {
+                        items[0]++;
+                        source.put(item.objectId(), item.data());
+                        return true;
+                    });
+            from = to + 1;
         }
+        changed.keySet().removeIf(ino -> source.containsKey(ino) && sameButAtime(raw.get(ino), source.get(ino)));
         return calls;
     }
 
@@ -135,6 +143,10 @@ public final class BtrfsChanges {
             if (!transid && !atime && a[i] != b[i]) return false;
         }
         return true;
+    }
+
+    private static boolean inodeOrName(int type) {
+        return type == BtrfsTree.INODE_ITEM || type == BtrfsTree.INODE_REF || type == BtrfsTree.INODE_EXTREF;
     }
 
     private static void collect(BtrfsTree.Item item, long generation, Map<Long, Inode> changed, Map<Long, byte[]> raw) {

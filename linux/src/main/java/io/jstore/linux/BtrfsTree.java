@@ -23,8 +23,11 @@ public final class BtrfsTree {
     private static final int KEY_SIZE = 104;
     private static final int ARGS_HEADER = KEY_SIZE + 8;
     private static final int ITEM_HEADER = 32;
-    // Big enough for hundreds of items per call; the kernel caps buf_size at 16 MiB.
-    private static final int BUFFER = 64 << 10;
+    // Hundreds of items per call. jnr copies the whole buffer in and out of every call, so
+    // bigger is slower for the many small searches; the kernel caps buf_size at 16 MiB.
+    static final int BUFFER = 64 << 10;
+    /** For searches of a key or a few: one tree block's worth. */
+    static final int SMALL_BUFFER = 16 << 10;
 
     /** {@code tree_id} 0: the subvolume tree of the path the search is made through. */
     public static final long OWN_SUBVOLUME = 0;
@@ -97,7 +100,17 @@ public final class BtrfsTree {
 
     static int search(Fd fd, Path anyPath, long treeId, Key min, Key max, long minTransid, Visitor visitor)
             throws SyscallException {
-        byte[] args = new byte[ARGS_HEADER + BUFFER];
+        return search(fd, anyPath, treeId, min, max, minTransid, BUFFER, type -> true, visitor);
+    }
+
+    /**
+     * As {@link #search(Path, long, Key, Key, long, Visitor)}, visiting only items of the types
+     * {@code types} accepts: the range holds every type of the objectids inside it, and a
+     * search of changed tree blocks returns whole blocks, so most items are skipped unread.
+     */
+    static int search(Fd fd, Path anyPath, long treeId, Key min, Key max, long minTransid, int buffer,
+                      java.util.function.IntPredicate types, Visitor visitor) throws SyscallException {
+        byte[] args = new byte[ARGS_HEADER + buffer];
         ByteBuffer b = Btrfs.le(args);
         Key from = min;
         int calls = 0;
@@ -113,7 +126,7 @@ public final class BtrfsTree {
             b.putInt(56, from.type());
             b.putInt(60, max.type());
             b.putInt(64, Integer.MAX_VALUE);
-            b.putLong(KEY_SIZE, BUFFER);
+            b.putLong(KEY_SIZE, buffer);
             calls++;
             if (Library.LIBC.ioctl(fd.number(), TREE_SEARCH_V2, args) != 0) {
                 throw SyscallException.last("ioctl(BTRFS_IOC_TREE_SEARCH_V2)", anyPath + "#tree " + Long.toUnsignedString(treeId));
@@ -128,11 +141,12 @@ public final class BtrfsTree {
                 long offset = b.getLong(at + 16);
                 int type = b.getInt(at + 24);
                 int len = b.getInt(at + 28);
-                byte[] data = new byte[len];
-                System.arraycopy(args, at + ITEM_HEADER, data, 0, len);
+                int data = at + ITEM_HEADER;
                 at += ITEM_HEADER + len;
-                last = new Key(objectId, type, offset);
-                if (!visitor.visit(new Item(transid, objectId, type, offset, data))) return calls;
+                if (i == n - 1) last = new Key(objectId, type, offset);
+                if (!types.test(type)) continue;
+                byte[] bytes = java.util.Arrays.copyOfRange(args, data, data + len);
+                if (!visitor.visit(new Item(transid, objectId, type, offset, bytes))) return calls;
             }
             from = last.next();
             if (from != null && compare(from, max) > 0) return calls;

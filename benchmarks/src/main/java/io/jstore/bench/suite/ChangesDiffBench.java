@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -79,7 +78,7 @@ public class ChangesDiffBench {
             d.driver.createReadWrite("top", "base", CreateOptions.DEFAULT);
             Path root = d.driver.get("top");
             try {
-                change(root, changes);
+                change(root, files, changes);
             } finally {
                 d.driver.put("top");
             }
@@ -102,7 +101,7 @@ public class ChangesDiffBench {
             lower = Trees.smallFiles(scratch.root().resolve("lower"), files, FILE_BYTES);
             upper = scratch.root().resolve("upper");
             Tools.check(List.of("cp", "-a", "--reflink=auto", lower.toString(), upper.toString()));
-            change(upper, changes);
+            change(upper, files, changes);
         }
 
         @TearDown(Level.Trial)
@@ -111,15 +110,17 @@ public class ChangesDiffBench {
         }
     }
 
-    /** Changes {@code count} files spread evenly over the tree, the same ones for every driver and the reference. */
-    static void change(Path root, int count) throws IOException {
-        List<Path> all;
-        try (Stream<Path> s = Files.walk(root)) {
-            all = s.filter(Files::isRegularFile).sorted().toList();
-        }
-        int n = Math.min(count, all.size());
+    /**
+     * Changes {@code count} of the {@code files} files of {@link Trees#smallFiles} spread evenly
+     * over the tree, the same ones for every driver and the reference. Found by name, not by
+     * walking the tree: a walk reads every directory, and reading is a change of its own to a
+     * filesystem mounted relatime (the atime), which this question leaves out.
+     */
+    static void change(Path root, int files, int count) throws IOException {
+        int n = Math.min(count, files);
         for (int i = 0; i < n; i++) {
-            Path f = all.get((int) ((long) i * all.size() / n));
+            int k = (int) ((long) i * files / n);
+            Path f = root.resolve(String.format("d%03d", k / 100)).resolve(String.format("f%05d", k));
             switch (i % 10) {
                 case 0 -> Files.delete(f);
                 case 1 -> Trees.file(f.resolveSibling(f.getFileName() + ".new"), FILE_BYTES);
