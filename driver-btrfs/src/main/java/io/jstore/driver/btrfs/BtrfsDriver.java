@@ -1,6 +1,8 @@
 package io.jstore.driver.btrfs;
 
 import io.jstore.driver.CreateOptions;
+import io.jstore.driver.DriverException;
+import io.jstore.driver.DriverStatus;
 import io.jstore.driver.MountSpec;
 import io.jstore.driver.support.AbstractDriver;
 import io.jstore.driver.support.DriverHome;
@@ -158,6 +160,22 @@ final class BtrfsDriver extends AbstractDriver {
             }
         } finally {
             put(id);
+        }
+    }
+
+    /**
+     * As every driver's status, without the shared probe's test files: the filesystem from
+     * statfs, d_type a given on btrfs, and a status must still answer on a full filesystem.
+     */
+    @Override
+    public DriverStatus status() throws DriverException {
+        int layers = 0;
+        for (String id : ids()) if (exists(id)) layers++;
+        try {
+            String type = io.jstore.linux.Filesystems.statfs(layout.home()).type();
+            return new DriverStatus(name(), type, true, layers, statusDetails());
+        } catch (IOException e) {
+            throw DriverException.wrap(name(), "status of", "-", layout.home(), e);
         }
     }
 
