@@ -99,7 +99,8 @@ static void record(const char *status, int code)
 
 static int fail(const char *status, int code, const char *msg)
 {
-	fprintf(stderr, "jstore-shim: %s\n", msg);
+	if (sync_fd < 0) /* else the caller reports it */
+		fprintf(stderr, "jstore-shim: %s\n", msg);
 	say("error %d %s", code, msg);
 	record(status, code);
 	return code;

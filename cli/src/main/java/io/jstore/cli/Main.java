@@ -10,7 +10,9 @@ import picocli.CommandLine.Command;
         description = "Container layer store: storage drivers, layers, images and containers.",
         subcommands = {DriversCommand.class, ImageCommands.class, LayerCommands.class, ContainerCommands.class,
                 MaintenanceCommands.Gc.class, MaintenanceCommands.Fsck.class, BenchCommand.class,
-                DiffCommand.class, ApplyCommand.class, ChangesCommand.class, CommandLine.HelpCommand.class})
+                DiffCommand.class, ApplyCommand.class, ChangesCommand.class, RunCommand.class,
+                ContainerLifecycleCommands.Ps.class, ContainerLifecycleCommands.Logs.class, ContainerLifecycleCommands.Stop.class,
+                ContainerLifecycleCommands.Rm.class, ContainerLifecycleCommands.Commit.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
@@ -29,6 +31,8 @@ public final class Main implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(new ErrorReporter());
+        // flags after IMAGE belong to the container's command: `run IMAGE ls -l`
+        cli.getSubcommands().get("run").setStopAtPositional(true);
         return cli;
     }
 
