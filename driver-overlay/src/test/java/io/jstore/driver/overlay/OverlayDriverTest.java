@@ -103,6 +103,41 @@ class OverlayDriverTest {
         }
     }
 
+    /**
+     * The kernel marks a volatile work dir incompatible and refuses it until the mark is gone:
+     * a mount that ended without the driver (its holder died) must mount again in the same
+     * boot, and must be refused, with the reason, after a reboot.
+     */
+    @Test
+    void aVolatileLayerLeftByADeadHolderMountsAgainInThisBootButNotAfterAReboot(
+            @Scratch(type = FsType.EXT4) ScratchFilesystem fs) throws Exception {
+        OverlayTesting.assumeOverlay();
+        try (OverlayDriver d = OverlayTesting.open(fs.root().resolve("store"), Map.of())) {
+            try {
+                d.create("B", null, CreateOptions.DEFAULT);
+                d.createReadWrite("V", "B", new CreateOptions(0, Map.of(OverlayOptions.VOLATILE, "true")));
+                Path root = d.get("V");
+                Files.writeString(root.resolve("f"), "written");
+                Mounts.unmount(root); // as if the holder died and the mount went with its namespace
+                Path mark = d.layout().work("V").resolve("work/incompat/volatile");
+                assertTrue(Files.exists(mark), "the kernel's incompat mark stays after an unmount");
+                d.put("V");
+                assertEquals("written", Files.readString(d.get("V").resolve("f")));
+                d.put("V");
+
+                d.get("V");
+                Mounts.unmount(d.layout().merged("V"));
+                d.put("V");
+                Files.writeString(d.layout().volatileMarker("V"), "00000000-0000-0000-0000-000000000000");
+                DriverException afterReboot = assertThrows(DriverException.class, () -> d.get("V"));
+                assertTrue(afterReboot.getMessage().contains("earlier boot"), afterReboot.getMessage());
+                assertTrue(OverlayTesting.notMounted(d.layout().merged("V")));
+            } finally {
+                d.cleanup();
+            }
+        }
+    }
+
     @Test
     void reopeningSweepsWhatAnInterruptedCreateOrRemoveLeft(@Scratch(type = FsType.EXT4) ScratchFilesystem fs)
             throws Exception {
