@@ -51,11 +51,13 @@ public final class Graph implements AutoCloseable {
             if (d.isEmpty()) t.putMeta("driver", driver.name());
             return d.orElse(driver.name());
         });
-        if (!recorded.equals(driver.name())) {
-            throw new GraphException.ConflictException("store " + root + " was made with driver " + recorded
-                    + ", not " + driver.name() + " (use --driver " + recorded + ")");
-        }
+        if (!recorded.equals(driver.name())) throw mismatch(root, recorded, driver.name());
         this.openRepair = new Repair(this).runIfFree();
+    }
+
+    private static GraphException mismatch(Path root, String recorded, String wanted) {
+        return new GraphException.ConflictException("store " + root + " was made with driver " + recorded
+                + ", not " + wanted + " (use --driver " + recorded + ")");
     }
 
     /** Opens the graph at {@code root} over an already opened driver (which the graph then owns). */
@@ -75,11 +77,13 @@ public final class Graph implements AutoCloseable {
      */
     public static Graph open(Path root, String driverName) throws IOException {
         String name = driverName;
-        if (name == null) {
-            try (GraphDb db = GraphDb.open(root.resolve("graph"))) {
-                name = db.read(t -> t.meta("driver")).orElse(null);
-            }
+        String recorded;
+        try (GraphDb db = GraphDb.open(root.resolve("graph"))) {
+            recorded = db.read(t -> t.meta("driver")).orElse(null);
         }
+        // Before the other driver is opened: opening makes its home in the store root.
+        if (recorded != null && name != null && !recorded.equals(name)) throw mismatch(root, recorded, name);
+        if (name == null) name = recorded;
         if (name == null) {
             name = Drivers.all().stream().filter(p -> p.probe(root.resolve(p.name())).supported())
                     .map(DriverProvider::name).findFirst()

@@ -1,0 +1,179 @@
+package io.jstore.graph;
+
+import io.jstore.graph.testing.TestDriver;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.jstore.graph.image.ImageImporter;
+import io.jstore.graph.image.ImportProgress;
+import io.jstore.graph.testing.ImageFixtures;
+import io.jstore.layer.Compression;
+import io.jstore.linux.testing.FsType;
+import io.jstore.linux.testing.Scratch;
+import io.jstore.linux.testing.ScratchFilesystem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A jstore process dies between every two steps (a crash point halts it as kill -9 would),
+ * and at random moments of an import; the next open repairs, fsck finds nothing left to fix,
+ * and every driver layer is one the records name.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class GraphCrashTest {
+    private final ScratchFilesystem fs;
+    private final Path image;
+    private int n;
+
+    GraphCrashTest(@Scratch(type = FsType.XFS, sizeMiB = 512) ScratchFilesystem fs) throws IOException {
+        this.fs = fs;
+        Path trees = fs.root().resolve("trees");
+        List<byte[]> layers = List.of(ImageFixtures.layer(trees, Map.of("bin/sh", "sh", "etc/a", "a")),
+                ImageFixtures.layer(trees, Map.of("etc/b", "b")));
+        this.image = ImageFixtures.ociLayout(Files.createDirectories(fs.root().resolve("image")), "crash:1",
+                Compression.GZIP, layers);
+    }
+
+    private Path newRoot() {
+        return fs.root().resolve("store-" + n++);
+    }
+
+    private static void crashAt(String point, String... args) throws Exception {
+        try (ChildJvm c = ChildJvm.start(List.of("-Djstore.crash=" + point), GraphChild.class, args)) {
+            assertEquals(CrashPoints.HALT_STATUS, c.waitFor(), "the child halted at " + point);
+        }
+    }
+
+    private static void run(String... args) throws Exception {
+        try (ChildJvm c = ChildJvm.start(GraphChild.class, args)) {
+            assertEquals(0, c.waitFor(), String.join(" ", args));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"layer.recorded", "layer.created", "layer.applied", "layer.published", "image.committed"})
+    void anImportKilledAtEveryStep(String point) throws Exception {
+        Path root = newRoot();
+        crashAt(point, "import", root.toString(), image.toString());
+        try (Graph g = Graph.open(root, TestDriver.NAME)) {
+            GraphTest.assertConsistent(g);
+            if (point.equals("image.committed")) {
+                assertEquals(1, g.images().size(), "committed before the crash: kept whole");
+                assertEquals(2, g.layers().size());
+            } else {
+                assertTrue(g.images().isEmpty());
+                g.gc();
+                assertTrue(g.layers().isEmpty(), "the dead import's lease holds nothing");
+                assertTrue(g.driver().ids().isEmpty());
+            }
+            // And the store still works: the same import now succeeds.
+            ImageImporter.importPath(g, image, List.of(), ImportProgress.NONE);
+            assertEquals(2, g.layers().size());
+            GraphTest.assertConsistent(g);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"container.recorded", "container.created", "container.published"})
+    void aContainerCreationKilledAtEveryStep(String point) throws Exception {
+        Path root = newRoot();
+        run("import", root.toString(), image.toString());
+        crashAt(point, "container", root.toString(), "crash:1", "c1");
+        try (Graph g = Graph.open(root, TestDriver.NAME)) {
+            GraphTest.assertConsistent(g);
+            assertEquals(point.equals("container.published") ? 1 : 0, g.containers().size());
+            if (g.containers().isEmpty()) g.createContainer("c1", "crash:1", Map.of());
+            g.removeContainer("c1");
+            GraphTest.assertConsistent(g);
+        }
+    }
+
+    @Test
+    void aMountHolderKilledAfterItsRecordHoldsNothing() throws Exception {
+        Path root = newRoot();
+        run("import", root.toString(), image.toString());
+        String top;
+        try (Graph g = Graph.open(root, TestDriver.NAME)) {
+            top = g.image("crash:1").topChainId();
+        }
+        crashAt("mount.recorded", "mount", root.toString(), top);
+        try (ChildJvm c = ChildJvm.start(GraphChild.class, "mount", root.toString(), top)) {
+            c.await("mounted");
+            try (Graph g = Graph.open(root, TestDriver.NAME)) {
+                assertEquals(1, g.mountsOf(top).count(), "the live holder counts, the killed one does not");
+            }
+            c.kill();
+        }
+        try (Graph g = Graph.open(root, TestDriver.NAME)) {
+            assertEquals(0, g.mountsOf(top).count());
+            g.removeImage("crash:1");
+            assertEquals(2, g.gc().removedLayers().size(), "no dead holder keeps a layer");
+            GraphTest.assertConsistent(g);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"remove.claimed", "remove.driver"})
+    void aRemovalKilledAtEveryStep(String point) throws Exception {
+        Path root = newRoot();
+        run("import", root.toString(), image.toString());
+        run("container", root.toString(), "crash:1", "c1");
+        crashAt(point, "rm-container", root.toString(), "c1");
+        try (Graph g = Graph.open(root, TestDriver.NAME)) {
+            GraphTest.assertConsistent(g);
+            assertTrue(g.containers().isEmpty(), "claimed before the crash: gone");
+            g.removeImage("crash:1");
+        }
+        crashAt(point, "gc", root.toString());
+        try (Graph g = Graph.open(root, TestDriver.NAME)) {
+            GraphTest.assertConsistent(g);
+            g.gc();
+            assertTrue(g.layers().isEmpty());
+            assertTrue(g.driver().ids().isEmpty());
+        }
+    }
+
+    @Test
+    void importsKilledAtRandomMomentsAlwaysLeaveARepairableStore() throws Exception {
+        Path trees = fs.root().resolve("trees");
+        List<byte[]> layers = new ArrayList<>();
+        for (int l = 0; l < 6; l++) {
+            Map<String, String> files = new java.util.HashMap<>();
+            for (int f = 0; f < 300; f++) files.put("d" + l + "/f" + f, "x".repeat(f * 10));
+            layers.add(ImageFixtures.layer(trees, files));
+        }
+        Path big = ImageFixtures.ociLayout(Files.createDirectories(fs.root().resolve("big")), "big:1", Compression.ZSTD, layers);
+        Path root = newRoot();
+        Random random = new Random(42);
+        for (int round = 0; round < 6; round++) {
+            try (ChildJvm c = ChildJvm.start(GraphChild.class, "import", root.toString(), big.toString())) {
+                Thread.sleep(400 + random.nextInt(2500));
+                c.kill();
+            }
+            try (Graph g = Graph.open(root, TestDriver.NAME)) {
+                GraphTest.assertConsistent(g);
+                g.removeImage("big:1"); // whether or not that run got so far
+            } catch (GraphException.NotFoundException e) {
+                try (Graph g = Graph.open(root, TestDriver.NAME)) {
+                    GraphTest.assertConsistent(g);
+                }
+            }
+        }
+        try (Graph g = Graph.open(root, TestDriver.NAME)) {
+            g.gc();
+            assertTrue(g.layers().isEmpty());
+            ImageImporter.importPath(g, big, List.of(), ImportProgress.NONE);
+            assertEquals(6, g.layers().size());
+            GraphTest.assertConsistent(g);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.jstore.graph.image;
+
+import io.jstore.graph.testing.TestDriver;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import io.jstore.graph.Graph;
+import io.jstore.graph.ImageRecord;
+import io.jstore.linux.testing.FsType;
+import io.jstore.linux.testing.Root;
+import io.jstore.linux.testing.Scratch;
+import io.jstore.linux.testing.ScratchFilesystem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** umoci as the oracle: its multi-layer images import, and what jstore exports it unpacks. */
+class UmociTest {
+    private static void run(Path cwd, String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), String.join(" ", cmd) + ": " + out);
+    }
+
+    @Test
+    void aMultiLayerImageMadeByUmociImportsAndExportsBackToUmoci(@Scratch(type = FsType.XFS, sizeMiB = 512) ScratchFilesystem fs)
+            throws Exception {
+        Root.assumeRoot();
+        Root.assumeTool("umoci");
+        Path w = fs.root();
+        run(w, "umoci", "init", "--layout", "layout");
+        run(w, "umoci", "new", "--image", "layout:v1");
+        run(w, "umoci", "unpack", "--image", "layout:v1", "bundle");
+        Files.createDirectories(w.resolve("bundle/rootfs/etc"));
+        Files.writeString(w.resolve("bundle/rootfs/etc/one"), "1\n");
+        Files.writeString(w.resolve("bundle/rootfs/etc/gone"), "soon deleted\n");
+        run(w, "umoci", "repack", "--image", "layout:v1", "bundle");
+        // A bundle remembers the manifest it was unpacked from: unpack the new one for the second layer.
+        run(w, "umoci", "unpack", "--image", "layout:v1", "bundle2");
+        Files.writeString(w.resolve("bundle2/rootfs/etc/two"), "2\n");
+        Files.delete(w.resolve("bundle2/rootfs/etc/gone"));
+        run(w, "umoci", "repack", "--image", "layout:v1", "bundle2");
+
+        try (Graph g = Graph.open(w.resolve("store"), TestDriver.NAME)) {
+            ImageImporter.Result r = ImageImporter.importPath(g, w.resolve("layout"), List.of("umoci/made:v1"),
+                    ImportProgress.NONE);
+            assertEquals(2, r.layers().size(), "one layer per repack");
+            ImageRecord i = g.image("umoci/made:v1");
+            Path root = g.mount(i.topChainId());
+            try {
+                assertEquals("2\n", Files.readString(root.resolve("etc/two")));
+                assertFalse(Files.exists(root.resolve("etc/gone")), "umoci's whiteout");
+            } finally {
+                g.unmount(i.topChainId());
+            }
+
+            Path tar = w.resolve("export.tar");
+            ImageExporter.export(g, "umoci/made:v1", tar);
+            Files.createDirectories(w.resolve("exported"));
+            run(w, "tar", "-xf", tar.toString(), "-C", "exported");
+            run(w, "umoci", "unpack", "--image", "exported:v1", "unpacked");
+            assertEquals("1\n", Files.readString(w.resolve("unpacked/rootfs/etc/one")));
+            assertEquals("2\n", Files.readString(w.resolve("unpacked/rootfs/etc/two")));
+            assertFalse(Files.exists(w.resolve("unpacked/rootfs/etc/gone")));
+        }
+    }
+}
