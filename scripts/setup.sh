@@ -15,6 +15,7 @@ packages=(
   "mkfs.btrfs:btrfs-progs"
   "losetup:mount"
   "runc:runc"
+  "crun:crun"
   "umoci:umoci"
   "busybox:busybox-static"
   "tar:tar"

@@ -22,6 +22,7 @@
 #include <grp.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -222,6 +223,48 @@ static void mask_paths(const struct spec *s)
 	}
 }
 
+/*
+ * The container's terminal is a pty of its own devpts instance, made inside (as runc does
+ * with its console socket): a host pty would have no name in the container's /dev/pts, so
+ * ttyname() and everything built on it would fail. The primary side goes to the supervisor
+ * over a unix socket; the replica is also bound over /dev/console. Returns the replica.
+ */
+static int make_console(const struct spec *s, int sock)
+{
+	int primary = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	char name[64];
+	if (primary < 0 || unlockpt(primary) < 0 || ptsname_r(primary, name, sizeof name) != 0)
+		die(125, "open the container's pty: %s", strerror(errno));
+	int replica = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (replica < 0)
+		die(125, "open %s: %s", name, strerror(errno));
+	if (fchown(replica, s->uid, 5) < 0)
+		die(125, "chown %s: %s", name, strerror(errno));
+	int c = open("/dev/console", O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (c >= 0)
+		close(c);
+	if (mount(name, "/dev/console", NULL, MS_BIND, NULL) < 0)
+		die(125, "bind %s on /dev/console: %s", name, strerror(errno));
+	char byte = 'p';
+	struct iovec iov = { &byte, 1 };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	memset(&ctl, 0, sizeof ctl);
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &primary, sizeof(int));
+	if (sendmsg(sock, &msg, 0) != 1)
+		die(125, "send the pty to the supervisor: %s", strerror(errno));
+	close(primary);
+	close(sock);
+	return replica;
+}
+
 static int last_cap(void)
 {
 	int fd = open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC);
@@ -286,6 +329,7 @@ int child_main(void *arg)
 			die(125, "read-only root: %s", strerror(errno));
 		if (s->hostname && sethostname(s->hostname, strlen(s->hostname)) < 0)
 			die(125, "sethostname: %s", strerror(errno));
+		int tty = s->terminal ? make_console(s, a->console_fd) : -1;
 		/*
 		 * The root is built before Java places us in our cgroups: the device cgroup denies
 		 * opening block devices, and a driver's root (a loop device with ext4 or xfs) must be
@@ -305,14 +349,14 @@ int child_main(void *arg)
 		}
 		if (setsid() < 0)
 			die(125, "setsid: %s", strerror(errno));
-		if (a->tty_fd >= 0) {
-			if (ioctl(a->tty_fd, TIOCSCTTY, 0) < 0)
+		if (tty >= 0) {
+			if (ioctl(tty, TIOCSCTTY, 0) < 0)
 				die(125, "controlling terminal: %s", strerror(errno));
 			for (int fd = 0; fd < 3; fd++)
-				if (dup2(a->tty_fd, fd) < 0)
+				if (dup2(tty, fd) < 0)
 					die(125, "dup2 tty: %s", strerror(errno));
-			if (a->tty_fd > 2)
-				close(a->tty_fd);
+			if (tty > 2)
+				close(tty);
 		}
 		if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 			die(125, "no_new_privs: %s", strerror(errno));

@@ -8,7 +8,7 @@ struct child_args {
 	struct spec *spec;
 	int go_fd;       /* read end: one byte once Java has placed us in our cgroups */
 	int err_fd;      /* write end, close-on-exec: a failure message, or EOF at exec */
-	int tty_fd;      /* the pty's replica when spec->terminal, else -1 */
+	int console_fd;  /* when spec->terminal: a unix socket to send the pty's primary side through */
 	sigset_t mask;   /* the signal mask to restore before exec */
 };
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -32,18 +33,21 @@ static void copy_out(int from, int to, int *open_flag)
 	}
 }
 
-int pty_open(struct pty *p, char *err, size_t errlen)
+void pty_receive(struct pty *p, int sock)
 {
-	p->primary = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (p->primary < 0 || grantpt(p->primary) < 0 || unlockpt(p->primary) < 0) {
-		snprintf(err, errlen, "open a pseudo-terminal: %s", strerror(errno));
-		return -1;
-	}
-	p->replica = open(ptsname(p->primary), O_RDWR | O_NOCTTY | O_CLOEXEC);
-	if (p->replica < 0) {
-		snprintf(err, errlen, "open %s: %s", ptsname(p->primary), strerror(errno));
-		return -1;
-	}
+	char byte;
+	struct iovec iov = { &byte, 1 };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof ctl.buf };
+	if (recvmsg(sock, &msg, MSG_CMSG_CLOEXEC) != 1)
+		return;
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+		return;
+	memcpy(&p->primary, CMSG_DATA(cm), sizeof(int));
 	p->stdin_open = 1;
 	pty_resize(p);
 	if (isatty(0) && tcgetattr(0, &saved) == 0) {
@@ -52,7 +56,6 @@ int pty_open(struct pty *p, char *err, size_t errlen)
 		if (tcsetattr(0, TCSANOW, &raw) == 0)
 			p->raw_set = 1;
 	}
-	return 0;
 }
 
 int pty_fds(struct pty *t, struct pollfd *p, int *n)

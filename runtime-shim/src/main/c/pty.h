@@ -4,15 +4,16 @@
 #include <poll.h>
 #include <stddef.h>
 
-/* A pseudo-terminal for `run -t`: the container gets the replica as its stdio, the shim
- * relays between its own stdin/stdout and the primary side. */
+/* A pseudo-terminal for `run -t`: the container made it in its own devpts and holds the
+ * replica as its stdio; the shim relays between its own stdin/stdout and the primary side. */
 struct pty {
-	int primary, replica;
+	int primary;
 	int stdin_open, raw_set;
 	int stdin_at, primary_at;
 };
 
-int pty_open(struct pty *p, char *err, size_t errlen);
+/* Takes the primary side the container sent over sock (SCM_RIGHTS); no-op if none came. */
+void pty_receive(struct pty *p, int sock);
 /* Adds the fds to poll to p[*n...]; returns the index of the first, or -1 without a pty. */
 int pty_fds(struct pty *t, struct pollfd *p, int *n);
 void pty_pump(struct pty *t, struct pollfd *p);

@@ -140,14 +140,15 @@ int main(int argc, char **argv)
 	sigprocmask(SIG_BLOCK, &all, &old);
 	int sfd = signalfd(-1, &all, SFD_CLOEXEC);
 
-	struct pty pty = { .primary = -1, .replica = -1, .stdin_at = -1, .primary_at = -1 };
-	if (spec.terminal && pty_open(&pty, err, sizeof err) < 0)
-		return fail(status, 125, err);
+	struct pty pty = { .primary = -1, .stdin_at = -1, .primary_at = -1 };
+	int console[2] = { -1, -1 };
+	if (spec.terminal && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)
+		return fail(status, 125, "socketpair for the console failed");
 
 	int go[2], errp[2];
 	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
 		return fail(status, 125, "pipe failed");
-	struct child_args ca = { &spec, go[0], errp[1], pty.replica, old };
+	struct child_args ca = { &spec, go[0], errp[1], console[1], old };
 	size_t stack_size = 1 << 20;
 	char *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED)
@@ -161,8 +162,8 @@ int main(int argc, char **argv)
 	}
 	close(go[0]);
 	close(errp[1]);
-	if (pty.replica >= 0)
-		close(pty.replica);
+	if (console[1] >= 0)
+		close(console[1]);
 
 	say("pid %d", pid);
 	if (sync_fd >= 0) {
@@ -176,6 +177,12 @@ int main(int argc, char **argv)
 	if (write(go[1], "g", 1) != 1)
 		return fail(status, 125, "could not wake the container");
 	close(go[1]);
+
+	/* the child sent its pty before it waited for go; EOF here means it failed (errp says why) */
+	if (console[0] >= 0) {
+		pty_receive(&pty, console[0]);
+		close(console[0]);
+	}
 
 	/* EOF on the close-on-exec pipe means the exec happened; bytes mean a failure message */
 	char msg[1100];

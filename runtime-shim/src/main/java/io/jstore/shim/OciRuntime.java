@@ -43,20 +43,61 @@ public final class OciRuntime implements Executor {
         return name;
     }
 
+    private volatile Probe probed;
+
+    /**
+     * A real trial, cached per runtime: a one-process bundle (the static native shim as its
+     * only file, printing its usage and exiting 125) run with this runtime. A runtime that
+     * refuses the host says so in its own words (crun 1.8 on hybrid cgroup hosts: "cgroups in
+     * hybrid mode not supported").
+     */
     @Override
     public Probe probe() {
-        if (binary == null) return Probe.no(name + " is not installed (scripts/setup.sh installs runc)");
-        if (name.startsWith("crun")) {
-            try {
-                // crun 1.8 stops at create with "cgroups in hybrid mode not supported"
-                if (CgroupLayout.detect().hybrid()) {
-                    return Probe.no("crun refuses hybrid cgroup hosts (v1 controllers beside a v2 mount), as this one is");
+        if (binary == null) return Probe.no(name + " is not installed (scripts/setup.sh installs runc and crun)");
+        Probe p = probed;
+        if (p == null) probed = p = trial();
+        return p;
+    }
+
+    private Probe trial() {
+        Path dir = null;
+        try {
+            dir = Files.createTempDirectory("jstore-probe-");
+            Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
+            Files.copy(NativeShim.path(), rootfs.resolve("probe"));
+            Files.createDirectories(rootfs.resolve("proc"));
+            String id = "jstore-probe-" + ProcessHandle.current().pid();
+            OciSpec spec = new OciSpec(OciSpec.VERSION,
+                    new OciSpec.Process(false, new OciSpec.User(0, 0, null), List.of("/probe"), List.of("PATH=/"), "/",
+                            null, null, true, null),
+                    new OciSpec.Root("rootfs", true), null,
+                    List.of(new OciSpec.Mount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev"))),
+                    new OciSpec.Linux(List.of(new OciSpec.Namespace("mount", null), new OciSpec.Namespace("pid", null)),
+                            null, "jstore/" + id, null, null, null));
+            spec.write(dir.resolve("config.json"));
+            List<String> cmd = base();
+            cmd.addAll(List.of("run", "--bundle", dir.toString(), id));
+            Process proc = new ProcessBuilder(cmd).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            String out = new String(proc.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            int code = proc.waitFor();
+            delete(id);
+            if (code == 125 && out.contains("usage: jstore-shim")) return Probe.ok(binary.toString());
+            String why = out.lines().filter(l -> !l.isBlank() && !l.contains("usage: jstore-shim")).findFirst().orElse("exit " + code);
+            return Probe.no(name + " can not run a container on this host: " + why.trim());
+        } catch (IOException e) {
+            return Probe.no(name + " trial run failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Probe.no("interrupted while probing " + name);
+        } finally {
+            if (dir != null) {
+                try (var walk = Files.walk(dir)) {
+                    for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+                } catch (IOException e) {
+                    // a temp dir left behind is harmless
                 }
-            } catch (IOException e) {
-                return Probe.no("can not read the cgroup layout: " + e.getMessage());
             }
         }
-        return Probe.ok(binary.toString());
     }
 
     private List<String> base() {

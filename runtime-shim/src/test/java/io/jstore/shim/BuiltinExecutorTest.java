@@ -26,4 +26,12 @@ class BuiltinExecutorTest extends ExecutorContract {
         assertTrue(r.oomKilled());
         assertTrue(!run(sh("exit 137")).oomKilled(), "an exit code of 137 is no OOM kill");
     }
+
+    @Test
+    void aTerminalIsAPtyOfTheContainersOwnDevpts() throws Exception {
+        Runs.Result r = run(sh("tty; test -t 1 && echo out-is-tty; ls -l /dev/console | cut -c1; exit 5").withTerminal(true));
+        // the pty's line discipline turns \n into \r\n on the way out
+        assertEquals("/dev/pts/0\r\nout-is-tty\r\nc\r\n", r.out(), r.err());
+        assertEquals(5, r.code());
+    }
 }

@@ -52,6 +52,9 @@ abstract class ContainerRuntimeTest {
         var out = Runs.drain(s.container().process().getInputStream());
         var err = Runs.drain(s.container().process().getErrorStream());
         ExitStatus st = rt.finish(s, remove);
+        long pid = s.container().pid();
+        assertTrue(ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true), "the container's init " + pid + " is gone");
+        assertTrue(!s.container().process().isAlive(), "the supervisor is gone");
         return new Runs.Result(st.code(), st.oomKilled(), out.join(), err.join());
     }
 
