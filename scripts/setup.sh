@@ -17,6 +17,7 @@ packages=(
   "runc:runc"
   "crun:crun"
   "umoci:umoci"
+  "skopeo:skopeo"
   "busybox:busybox-static"
   "tar:tar"
   "setfattr:attr"

@@ -16,7 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** umoci as the oracle: its multi-layer images import, and what jstore exports it unpacks. */
+/** umoci and skopeo as oracles: umoci's multi-layer images import, and what jstore exports both read. */
 class UmociTest {
     private static void run(Path cwd, String... cmd) throws IOException, InterruptedException {
         Process p = new ProcessBuilder(cmd).directory(cwd.toFile()).redirectErrorStream(true).start();
@@ -64,6 +64,21 @@ class UmociTest {
             assertEquals("1\n", Files.readString(w.resolve("unpacked/rootfs/etc/one")));
             assertEquals("2\n", Files.readString(w.resolve("unpacked/rootfs/etc/two")));
             assertFalse(Files.exists(w.resolve("unpacked/rootfs/etc/gone")));
+
+            if (Root.tool("skopeo").isPresent()) {
+                // skopeo reads the export tar as an oci-archive and copies it to a layout jstore imports again.
+                run(w, "skopeo", "--insecure-policy", "copy", "oci-archive:" + tar + ":v1", "oci:copied:v1");
+                ImageImporter.Result back = ImageImporter.importPath(g, w.resolve("copied"), List.of("skopeo/copied:v1"),
+                        ImportProgress.NONE);
+                assertEquals(2, back.layers().size());
+                Path copied = g.mount(back.image().topChainId());
+                try {
+                    assertEquals("1\n", Files.readString(copied.resolve("etc/one")));
+                    assertFalse(Files.exists(copied.resolve("etc/gone")));
+                } finally {
+                    g.unmount(back.image().topChainId());
+                }
+            }
         }
     }
 }
