@@ -10,14 +10,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
+import io.jstore.graph.Graph;
+import io.jstore.graph.StoreRoot;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code jstore diff LOWER UPPER}: the naive diff of two trees as an OCI layer tar. */
-@Command(name = "diff", description = "Write the OCI layer that turns LOWER into UPPER (stdout unless -o).")
+/**
+ * {@code jstore diff LOWER UPPER}: the naive diff of two trees as an OCI layer tar.
+ * {@code jstore diff CONTAINER}: what the container changed, as {@code docker diff} lists it.
+ */
+@Command(name = "diff", description = {"Write the OCI layer that turns LOWER into UPPER (stdout unless -o);",
+        "with one argument, list what that container changed (A added, C changed, D deleted)."})
 final class DiffCommand implements Callable<Integer> {
     @Mixin
     VerboseOption verbose;
@@ -32,11 +40,23 @@ final class DiffCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "LOWER", description = "The parent tree.")
     Path lower;
 
-    @Parameters(index = "1", paramLabel = "UPPER", description = "The changed tree.")
+    @Parameters(index = "1", arity = "0..1", paramLabel = "UPPER", description = "The changed tree.")
     Path upper;
+
+    @Option(names = "--root", description = "Store root for the one-argument (container) form.")
+    Path root;
+
+    @Spec
+    CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
+        if (upper == null) {
+            try (Graph g = Graph.open(StoreRoot.resolve(root), (String) null)) {
+                LayerCommands.printChanges(spec.commandLine().getOut(), g.changes(lower.toString()), false);
+            }
+            return 0;
+        }
         LayerPaths.directory("LOWER", lower);
         LayerPaths.directory("UPPER", upper);
         if (output == null) {

@@ -33,7 +33,7 @@ final class RunCommand implements Callable<Integer> {
     @Mixin GlobalOptions global;
     @Spec CommandSpec spec;
 
-    @Option(names = "--rm", description = "Remove the container and its layer when it exits.") boolean remove;
+    @Option(names = "--rm", description = "Remove the container and its layer when it exits (detached: at the next ps).") boolean remove;
     @Option(names = {"-d", "--detach"}, description = "Run in the background and print the container's id.") boolean detach;
     @Option(names = {"-i", "--interactive"}, description = "Keep stdin connected.") boolean interactive;
     @Option(names = {"-t", "--tty"}, description = "Give the container a pseudo-terminal.") boolean tty;
@@ -93,7 +93,7 @@ final class RunCommand implements Callable<Integer> {
             ContainerRuntime rt = new ContainerRuntime(g);
             ContainerRuntime.Started s;
             try {
-                s = rt.start(new ContainerRuntime.Request(name, image, opts, ex.name(), detach, remove && !detach), stdio, ex);
+                s = rt.start(new ContainerRuntime.Request(name, image, opts, ex.name(), detach, remove), stdio, ex);
             } catch (StartException e) {
                 err.println("jstore: " + e.getMessage());
                 err.flush();

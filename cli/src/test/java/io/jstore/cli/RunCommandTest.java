@@ -73,12 +73,19 @@ class RunCommandTest {
         assertTrue(ps.contains("Exited (0)"), ps);
         assertEquals("", jstore(root, "ps").out().lines().skip(1).reduce("", String::concat), "ps without -a shows only running ones");
 
+        Result diff = jstore(root, "diff", "web");
+        assertEquals(0, diff.code(), diff.err());
+        assertTrue(diff.out().contains("A /etc/motd"), diff.out());
+
         Result commit = jstore(root, "commit", "web", "bb:patched");
         assertEquals(0, commit.code(), commit.err());
         Result again = jstore(root, "run", "--rm", "-v", out + ":/out", "bb:patched", "sh", "-c", "cat /etc/motd > /out/motd");
         assertEquals(0, again.code(), again.err());
         assertEquals("patched\n", Files.readString(out.resolve("motd")));
         assertEquals(0, jstore(root, "rm", "web").code());
+        Result quick = jstore(root, "run", "-d", "--rm", "--name", "gone", "bb:1", "true");
+        assertEquals(0, quick.code(), quick.err());
+        for (int i = 0; i < 500 && jstore(root, "ps", "-a").out().contains("gone"); i++) Thread.sleep(10);
         assertEquals(1, jstore(root, "ps", "-a").out().lines().count(), "only the header is left");
     }
 }

@@ -162,9 +162,25 @@ public final class ContainerRuntime {
         return new ContainerState(rec.id(), rec.image(), cmd, runtime, st, code, oom, pid, rec.created());
     }
 
+    /**
+     * Every container. A detached {@code --rm} container that has ended is removed here: no
+     * process of ours waits for it, so the next look at the store finishes its cleanup.
+     */
     public List<ContainerState> list() throws IOException {
         List<ContainerState> out = new ArrayList<>();
-        for (ContainerRecord r : graph.containers()) out.add(state(r));
+        for (ContainerRecord r : graph.containers()) {
+            ContainerState s = state(r);
+            boolean ended = s.status().equals("exited") || s.status().equals("dead");
+            if (ended && Boolean.parseBoolean(r.config().getOrDefault("remove", "false"))) {
+                try {
+                    remove(r.id(), false);
+                    continue;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            out.add(s);
+        }
         return out;
     }
 
