@@ -161,6 +161,13 @@ int spec_load(const char *path, struct spec *s, char *err, size_t errlen)
 			ROOM(s->nreadonly, MAX_ITEMS);
 			FIELD(s->readonly[s->nreadonly]);
 			s->nreadonly++;
+		} else if (!strcmp(key, "seccomp")) {
+			NUMBER(s->seccomp);
+		} else if (!strcmp(key, "sys")) {
+			ROOM(s->nsys, 256);
+			NUMBER(s->sys[s->nsys].nr);
+			NUMBER(s->sys[s->nsys].err);
+			s->nsys++;
 		} else if (!strcmp(key, "rlimit")) {
 			ROOM(s->nrlimits, 32);
 			struct rlim *r = &s->rlimits[s->nrlimits++];

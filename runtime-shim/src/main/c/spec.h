@@ -59,6 +59,11 @@ struct spec {
 	int nmasked;
 	const char *readonly[MAX_ITEMS];
 	int nreadonly;
+	int seccomp;     /* install a filter: allow by default, each sys[] returns its errno */
+	struct {
+		int nr, err;
+	} sys[256];
+	int nsys;
 	struct rlim rlimits[32];
 	int nrlimits;
 	char *env[MAX_ITEMS + 1];

@@ -73,7 +73,7 @@ public final class OciRuntime implements Executor {
                     new OciSpec.Root("rootfs", true), null,
                     List.of(new OciSpec.Mount("/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev"))),
                     new OciSpec.Linux(List.of(new OciSpec.Namespace("mount", null), new OciSpec.Namespace("pid", null)),
-                            null, "jstore/" + id, null, null, null));
+                            null, "jstore/" + id, null, null, null, null));
             spec.write(dir.resolve("config.json"));
             List<String> cmd = base();
             cmd.addAll(List.of("run", "--bundle", dir.toString(), id));

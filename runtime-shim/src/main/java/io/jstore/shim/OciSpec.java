@@ -99,12 +99,30 @@ public record OciSpec(String ociVersion, Process process, Root root, String host
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Linux(List<Namespace> namespaces, Resources resources, String cgroupsPath,
-                        List<String> maskedPaths, List<String> readonlyPaths, List<Device> devices) {
+                        List<String> maskedPaths, List<String> readonlyPaths, List<Device> devices, Seccomp seccomp) {
         public Linux {
             namespaces = namespaces == null ? List.of() : List.copyOf(namespaces);
             maskedPaths = maskedPaths == null ? List.of() : List.copyOf(maskedPaths);
             readonlyPaths = readonlyPaths == null ? List.of() : List.copyOf(readonlyPaths);
             devices = devices == null ? List.of() : List.copyOf(devices);
+        }
+    }
+
+    /** A seccomp profile as runtime-spec writes it ({@code SCMP_ACT_*} actions, {@code SCMP_ARCH_*} names). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Seccomp(String defaultAction, List<String> architectures, List<Syscall> syscalls) {
+        public Seccomp {
+            architectures = architectures == null ? List.of() : List.copyOf(architectures);
+            syscalls = syscalls == null ? List.of() : List.copyOf(syscalls);
+        }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Syscall(List<String> names, String action, Integer errnoRet) {
+        public Syscall {
+            names = List.copyOf(names);
         }
     }
 

@@ -104,11 +104,28 @@ public final class ShimSpec {
             if (l[1].equals("/dev/core") && !Files.exists(Path.of("/proc/kcore"))) continue;
             o.f("symlink").f(l[0]).f(l[1]);
         }
+        seccomp(o, spec.linux().seccomp());
         for (String m : spec.linux().maskedPaths()) o.f("mask").f(m);
         for (String r : spec.linux().readonlyPaths()) o.f("ropath").f(r);
         for (String e : p.env()) o.f("env").f(e);
         for (String a : p.args()) o.f("arg").f(a);
         Files.write(file, o.bytes());
+    }
+
+    private static void seccomp(Out o, OciSpec.Seccomp sc) {
+        if (sc == null) return;
+        if (!"SCMP_ACT_ALLOW".equals(sc.defaultAction())) {
+            throw new IllegalArgumentException("the built-in executor takes seccomp profiles that allow by default, not " + sc.defaultAction());
+        }
+        if (!sc.architectures().isEmpty() && !sc.architectures().equals(List.of("SCMP_ARCH_X86_64"))) {
+            throw new IllegalArgumentException("the built-in executor filters x86_64 only, not " + sc.architectures());
+        }
+        o.f("seccomp").f("1");
+        for (OciSpec.Syscall rule : sc.syscalls()) {
+            if (!"SCMP_ACT_ERRNO".equals(rule.action())) throw new IllegalArgumentException("unsupported seccomp action " + rule.action());
+            int errno = rule.errnoRet() == null ? 1 : rule.errnoRet();
+            for (String name : rule.names()) o.f("sys").f(Integer.toString(Seccomps.number(name))).f(Integer.toString(errno));
+        }
     }
 
     private static void mount(Out o, String type, String source, String target, List<String> options) {

@@ -103,7 +103,7 @@ public final class SpecBuilder {
         OciSpec.Cpu cpu = opts.cpus() == null ? null : new OciSpec.Cpu(null, Math.round(opts.cpus() * 100_000), 100_000L);
         OciSpec.Resources res = new OciSpec.Resources(memory, pids, cpu, DEVICE_RULES);
 
-        OciSpec.Linux linux = new OciSpec.Linux(ns, res, "jstore/" + id, MASKED, READONLY, DEVICES);
+        OciSpec.Linux linux = new OciSpec.Linux(ns, res, "jstore/" + id, MASKED, READONLY, DEVICES, Seccomps.DEFAULT);
         return new OciSpec(OciSpec.VERSION, process, new OciSpec.Root("rootfs", opts.readonlyRoot()), hostname, mounts, linux);
     }
 

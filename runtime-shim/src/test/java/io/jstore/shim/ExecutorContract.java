@@ -142,6 +142,13 @@ abstract class ExecutorContract {
     }
 
     @Test
+    void theSeccompFilterDeniesWhatDockersDoes() throws Exception {
+        Runs.Result r = run(sh("grep '^Seccomp:' /proc/self/status; unshare -n true 2>/dev/null || echo unshare-refused; "
+                + "nsenter -t 1 -n true 2>/dev/null || echo setns-refused; echo still-running"));
+        assertEquals("Seccomp:\t2\nunshare-refused\nsetns-refused\nstill-running\n", r.out(), r.err());
+    }
+
+    @Test
     void userFlagSetsUidGidGroupsAndDropsEffectiveCaps() throws Exception {
         Runs.Result r = run(sh("id; grep CapEff /proc/self/status; echo $HOME").withUser("app"));
         assertEquals("uid=1000(app) gid=1000(app) groups=2000(extra)\nCapEff:\t0000000000000000\n/home/app\n", r.out(), r.err());
