@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -127,19 +126,6 @@ final class OverlayLayers {
         } catch (NoSuchFileException e) {
             return null;
         }
-    }
-
-    /** Every layer id, in no particular order. */
-    List<String> ids() throws IOException {
-        List<String> ids = new ArrayList<>();
-        if (!Files.isDirectory(layout.home())) return ids;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(layout.home())) {
-            for (Path e : entries) {
-                String name = e.getFileName().toString();
-                if (exists(name)) ids.add(name);
-            }
-        }
-        return ids;
     }
 
     /**
