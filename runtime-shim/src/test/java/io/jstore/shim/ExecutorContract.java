@@ -142,6 +142,17 @@ abstract class ExecutorContract {
     }
 
     @Test
+    void networkNoneHasOnlyLoopbackAndHostSharesTheHosts() throws Exception {
+        assertEquals("lo\n", run(sh("ls /sys/class/net")).out());
+        List<String> host;
+        try (var s = Files.list(Path.of("/sys/class/net"))) {
+            host = s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        Runs.Result r = run(sh("ls /sys/class/net").withNetwork(RunOptions.Network.HOST));
+        assertEquals(host, r.out().lines().sorted().toList(), r.err());
+    }
+
+    @Test
     void theSeccompFilterDeniesWhatDockersDoes() throws Exception {
         Runs.Result r = run(sh("grep '^Seccomp:' /proc/self/status; unshare -n true 2>/dev/null || echo unshare-refused; "
                 + "nsenter -t 1 -n true 2>/dev/null || echo setns-refused; echo still-running"));
