@@ -130,6 +130,20 @@ demo_on() { # demo_on DRIVER MOUNTPOINT
   run container umount web "${s[@]}"
   run container ls "${s[@]}"
   run container rm web "${s[@]}"
+  echo "-- containers: the driver's mounts inside their own namespaces, the image's Cmd and Env honoured"
+  run run --rm --hostname demo "${s[@]}" demo/busybox:1 sh -c 'hostname; tr "\0" " " < /proc/1/cmdline; echo; echo $PATH'
+  run run -d --name bg --memory 64m --pids-limit 64 "${s[@]}" demo/busybox:1 \
+    sh -c 'echo started; echo "patched on $(hostname)" > /etc/motd; exec sleep 30'
+  sleep 0.5
+  run ps "${s[@]}"
+  run logs bg "${s[@]}"
+  run stop -t 1 bg "${s[@]}"
+  run diff bg --root "$root"
+  run commit bg demo/patched:1 "${s[@]}"
+  run run --rm "${s[@]}" demo/patched:1 cat /etc/motd
+  run rm bg "${s[@]}"
+  run ps -a "${s[@]}"
+  run image rm demo/patched:1 "${s[@]}"
   run image rm demo/busybox:1 "${s[@]}"
   run gc "${s[@]}"
   run fsck "${s[@]}"
