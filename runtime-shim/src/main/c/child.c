@@ -108,6 +108,55 @@ static int open_target(int rootfd, const char *target, int as_file)
 	}
 }
 
+/*
+ * mount(2) takes one page of data: an overlay of a few dozen lowers does not fit. Such a
+ * mount goes through the new mount API with one "lowerdir+" per layer (kernel >= 6.8), as the
+ * overlay driver does when it mounts itself. Paths with ':' or ',' are not expected here:
+ * layer directories are named by hex ids.
+ */
+static int mount_overlay_fsapi(const struct mnt *m, const char *where)
+{
+	int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -1;
+	char *data = strdup(m->data);
+	char *save = NULL;
+	int rc = 0;
+	for (char *opt = strtok_r(data, ",", &save); opt && rc == 0; opt = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(opt, '=');
+		if (!eq) {
+			rc = fsconfig(fs, FSCONFIG_SET_FLAG, opt, NULL, 0);
+			continue;
+		}
+		*eq = '\0';
+		if (strcmp(opt, "lowerdir")) {
+			rc = fsconfig(fs, FSCONFIG_SET_STRING, opt, eq + 1, 0);
+			continue;
+		}
+		char *lsave = NULL;
+		for (char *l = strtok_r(eq + 1, ":", &lsave); l && rc == 0; l = strtok_r(NULL, ":", &lsave))
+			rc = fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", l, 0);
+	}
+	free(data);
+	if (rc == 0)
+		rc = fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0);
+	unsigned attrs = ((m->flags & MS_RDONLY) ? MOUNT_ATTR_RDONLY : 0) | ((m->flags & MS_NOSUID) ? MOUNT_ATTR_NOSUID : 0)
+			 | ((m->flags & MS_NODEV) ? MOUNT_ATTR_NODEV : 0) | ((m->flags & MS_NOEXEC) ? MOUNT_ATTR_NOEXEC : 0);
+	int mfd = rc == 0 ? fsmount(fs, FSMOUNT_CLOEXEC, attrs) : -1;
+	int saved = errno;
+	close(fs);
+	if (mfd < 0) {
+		errno = saved;
+		return -1;
+	}
+	/* the target may be a /proc/self/fd magic link: follow it */
+	rc = move_mount(mfd, "", AT_FDCWD, where, MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_SYMLINKS);
+	saved = errno;
+	close(mfd);
+	errno = saved;
+	return rc;
+}
+
 static void fd_path(int fd, char *buf, size_t len)
 {
 	snprintf(buf, len, "/proc/self/fd/%d", fd);
@@ -132,7 +181,8 @@ static void do_mount(const struct mnt *m, int rootfd, const char *root)
 	int bind = (m->flags & MS_BIND) != 0;
 	unsigned long flags = bind ? (m->flags & (MS_BIND | MS_REC)) : m->flags;
 	const char *data = *m->data ? m->data : NULL;
-	if (mount(m->source, path, m->type, flags, data) < 0)
+	int big_overlay = !strcmp(m->type, "overlay") && data && strlen(data) >= 4000;
+	if ((big_overlay ? mount_overlay_fsapi(m, path) : mount(m->source, path, m->type, flags, data)) < 0)
 		die(125, "mount %s %s on %s: %s", m->type, m->source, *m->target ? m->target : "/", strerror(errno));
 	unsigned long extra = m->flags & ~(unsigned long)(MS_BIND | MS_REC);
 	if ((bind && extra) || m->propagation) {

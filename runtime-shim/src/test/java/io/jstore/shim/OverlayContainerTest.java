@@ -31,4 +31,27 @@ class OverlayContainerTest extends ContainerRuntimeTest {
     void deadSupervisor(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
         aVanishedSupervisorShowsAsDead(fs);
     }
+
+    /** 60 committed layers: the overlay's lowerdir list passes the page mount(2) takes, the shim uses lowerdir+. */
+    @Test
+    void aStackPastOnePageOfLowersMountsInsideTheNamespace(@Scratch(type = FsType.XFS, sizeMiB = 1024) ScratchFilesystem fs)
+            throws Exception {
+        try (io.jstore.graph.Graph g = open(fs)) {
+            ContainerRuntime rt = new ContainerRuntime(g);
+            Executor ex = new BuiltinExecutor();
+            String image = "bb:1";
+            for (int i = 0; i < 60; i++) {
+                run(rt, ex, "k" + i, image, false, ExecutorContract.sh("echo " + i + " > /layer" + i));
+                rt.commit("k" + i, java.util.List.of("bb:k" + i));
+                rt.remove("k" + i, false);
+                image = "bb:k" + i;
+            }
+            g.createContainer("probe", image, java.util.Map.of());
+            String data = String.join(",", g.mounts("probe").get(0).options());
+            g.removeContainer("probe");
+            org.junit.jupiter.api.Assertions.assertTrue(data.length() > 4096, "the options fit one page: " + data.length());
+            Runs.Result r = run(rt, ex, "top", image, true, ExecutorContract.sh("cat /layer0 /layer59"));
+            org.junit.jupiter.api.Assertions.assertEquals("0\n59\n", r.out(), r.err());
+        }
+    }
 }
