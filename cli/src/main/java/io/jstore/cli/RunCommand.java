@@ -105,15 +105,17 @@ final class RunCommand implements Callable<Integer> {
                 spec.commandLine().getOut().flush();
                 return 0;
             }
-            forwardSignals(s.container());
+            // an OCI runtime stays in the terminal's process group and gets Ctrl-C itself
+            forwardSignals(s.container(), ex instanceof BuiltinExecutor);
             ExitStatus st = rt.finish(s, remove);
             return st.code();
         }
     }
 
     @SuppressWarnings("removal")
-    private static void forwardSignals(Container c) {
-        for (String name : List.of("INT", "TERM", "HUP", "QUIT", "USR1", "USR2")) {
+    private static void forwardSignals(Container c, boolean terminalSignalsToo) {
+        List<String> names = terminalSignalsToo ? List.of("INT", "TERM", "HUP", "QUIT", "USR1", "USR2") : List.of("TERM", "HUP", "USR1", "USR2");
+        for (String name : names) {
             try {
                 sun.misc.Signal sig = new sun.misc.Signal(name);
                 sun.misc.Signal.handle(sig, s -> {
