@@ -27,10 +27,11 @@ import java.util.Optional;
  * several processes may share a pool. A device that is active must not be snapshotted while
  * its filesystem has unwritten data: sync it first (dm-thin also suspends the origin).
  *
- * <p>The set of pool kinds is closed: {@link ReflinkPool} (image files on xfs/btrfs,
- * FICLONE snapshots, loop devices).
+ * <p>The set of pool kinds is closed: {@link DmThinPool} (the kernel's thin-pool target) and
+ * {@link ReflinkPool} (image files on xfs/btrfs, FICLONE snapshots, loop devices) for
+ * kernels without device-mapper.
  */
-public sealed interface ThinPool extends AutoCloseable permits ReflinkPool {
+public sealed interface ThinPool extends AutoCloseable permits DmThinPool, ReflinkPool {
 
     /** The pool kind as status reports it: {@code reflink} or {@code dm-thin}. */
     String kind();

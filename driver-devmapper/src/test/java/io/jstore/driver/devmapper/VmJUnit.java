@@ -1,0 +1,52 @@
+package io.jstore.driver.devmapper;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import java.io.PrintWriter;
+import org.junit.platform.launcher.Launcher;
+import org.junit.platform.launcher.LauncherDiscoveryRequest;
+import org.junit.platform.launcher.TestExecutionListener;
+import org.junit.platform.launcher.TestIdentifier;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+import org.junit.platform.launcher.listeners.TestExecutionSummary;
+import org.junit.platform.engine.TestExecutionResult;
+
+/**
+ * Runs test classes with the JUnit Platform and exits 0 only if every test ran and passed:
+ * inside the test VM a skipped test is a failure, since the VM exists to run it.
+ * {@code java -cp TESTCLASSPATH io.jstore.driver.devmapper.VmJUnit CLASS...}
+ */
+public final class VmJUnit {
+    private VmJUnit() {}
+
+    public static void main(String[] args) {
+        LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request();
+        for (String c : args) request.selectors(selectClass(c));
+        LauncherDiscoveryRequest r = request.build();
+        Launcher launcher = LauncherFactory.create();
+        SummaryGeneratingListener summary = new SummaryGeneratingListener();
+        TestExecutionListener progress = new TestExecutionListener() {
+            @Override
+            public void executionSkipped(TestIdentifier id, String reason) {
+                System.out.println("VM-TEST SKIPPED " + id.getDisplayName() + ": " + reason);
+            }
+
+            @Override
+            public void executionFinished(TestIdentifier id, TestExecutionResult result) {
+                if (!id.isTest()) return;
+                System.out.println("VM-TEST " + result.getStatus() + " " + id.getDisplayName()
+                        + result.getThrowable().map(t -> ": " + t).orElse(""));
+            }
+        };
+        launcher.execute(r, summary, progress);
+        TestExecutionSummary s = summary.getSummary();
+        s.printFailuresTo(new PrintWriter(System.out, true), 30);
+        System.out.printf("VM-TEST SUMMARY found=%d succeeded=%d failed=%d aborted=%d skipped=%d%n",
+                s.getTestsFoundCount(), s.getTestsSucceededCount(), s.getTotalFailureCount(),
+                s.getTestsAbortedCount(), s.getTestsSkippedCount());
+        boolean ok = s.getTestsFoundCount() > 0 && s.getTestsSucceededCount() == s.getTestsFoundCount();
+        System.exit(ok ? 0 : 1);
+    }
+}
