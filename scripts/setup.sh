@@ -22,6 +22,11 @@ packages=(
   "tar:tar"
   "setfattr:attr"
   "fc-list:fontconfig"
+  # devmapper: dm-thin runs in a VM (this kernel has no device-mapper), scripts/vm/prepare.sh
+  "qemu-system-x86_64:qemu-system-x86"
+  "depmod:kmod"
+  "cpio:cpio"
+  "thin_check:thin-provisioning-tools"
 )
 
 missing=()
@@ -45,4 +50,6 @@ fi
 
 # Loop devices are made on demand by LOOP_CTL_GET_FREE, but the module must be there.
 [ -e /dev/loop-control ] || modprobe loop 2>/dev/null || true
+# The test VM's kernel (fetched, not installed) and initramfs; cached, so a no-op when made.
+"$(dirname "$0")/vm/prepare.sh" >/dev/null
 echo "setup: ok" >&2

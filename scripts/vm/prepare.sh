@@ -9,7 +9,9 @@ set -euo pipefail
 cache=${JSTORE_VM_CACHE:-/var/cache/jstore-vm}
 mkdir -p "$cache"
 
-pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+kernel_pkg() { apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}'; }
+pkg=$(kernel_pkg)
+if [ -z "$pkg" ] && [ "$(id -u)" = 0 ]; then apt-get update -qq >&2; pkg=$(kernel_pkg); fi
 [ -n "$pkg" ] || { echo "prepare: apt knows no linux-image-amd64 (apt-get update?)" >&2; exit 1; }
 ver=${pkg#linux-image-}
 out=$cache/$ver
