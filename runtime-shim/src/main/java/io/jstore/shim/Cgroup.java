@@ -85,6 +85,7 @@ public final class Cgroup implements AutoCloseable {
             Path dir = dirOf("memory");
             long limit = r.memory().limit();
             if (layout.holding("memory").orElseThrow().unified()) {
+                enableV2(layout.holding("memory").orElseThrow(), "memory");
                 write(dir, "memory.max", Long.toString(limit));
                 if (r.memory().swap() != null) write(dir, "memory.swap.max", Long.toString(Math.max(0, r.memory().swap() - limit)));
             } else {
@@ -97,6 +98,7 @@ public final class Cgroup implements AutoCloseable {
         }
         if (r.pids() != null) {
             Path dir = dirOf("pids");
+            if (layout.holding("pids").orElseThrow().unified()) enableV2(layout.holding("pids").orElseThrow(), "pids");
             write(dir, "pids.max", r.pids().limit() <= 0 ? "max" : Long.toString(r.pids().limit()));
         }
         if (r.cpu() != null) {
@@ -104,6 +106,7 @@ public final class Cgroup implements AutoCloseable {
             boolean v2 = layout.holding("cpu").orElseThrow().unified();
             OciSpec.Cpu c = r.cpu();
             if (v2) {
+                enableV2(layout.holding("cpu").orElseThrow(), "cpu");
                 if (c.quota() != null) write(dir, "cpu.max", c.quota() + " " + (c.period() == null ? 100000 : c.period()));
                 if (c.shares() != null) write(dir, "cpu.weight", Long.toString(1 + ((c.shares() - 2) * 9999) / 262142));
             } else {
@@ -111,6 +114,22 @@ public final class Cgroup implements AutoCloseable {
                 if (c.quota() != null) write(dir, "cpu.cfs_quota_us", Long.toString(c.quota()));
                 if (c.shares() != null) write(dir, "cpu.shares", Long.toString(c.shares()));
             }
+        }
+    }
+
+    /**
+     * On v2 a controller's files exist in a cgroup only when every ancestor's
+     * {@code cgroup.subtree_control} enables it: enable it from the hierarchy's root down to
+     * our parent. (The kernel refuses that in a cgroup that holds processes; our own may, so a
+     * v2-only host needs the caller in a delegated or leaf-free cgroup, as systemd gives.)
+     */
+    private void enableV2(CgroupLayout.Hierarchy h, String controller) throws IOException {
+        Path dir = dirOf(controller);
+        List<Path> ancestors = new ArrayList<>();
+        for (Path p = dir.getParent(); p != null && p.startsWith(h.mount()); p = p.getParent()) ancestors.add(0, p);
+        for (Path p : ancestors) {
+            Path ctl = p.resolve("cgroup.subtree_control");
+            if (!Files.readString(ctl).contains(controller)) write(p, "cgroup.subtree_control", "+" + controller);
         }
     }
 
