@@ -28,7 +28,8 @@ import java.util.Set;
  * filesystem and a write into a large lower file copies one block.
  *
  * <pre>
- * HOME/pool/          the thin pool (reflink: devices/N.img, pool.json)
+ * HOME/pool/          the thin pool: pool.json, and devices/N.img (reflink) or
+ *                     metadata.img + data.img (dm-thin)
  * HOME/base.json      the base device's filesystem and size, once it is made
  * HOME/mnt/ID         where get mounts layer ID's filesystem
  * HOME/.base-mount    where the base device is mounted once, right after its mkfs
@@ -66,7 +67,7 @@ final class DevmapperDriver extends AbstractDriver {
                 throw new DriverException.UnsupportedException(NAME, o.fs().tool() + " is not installed");
             }
             Files.createDirectories(dh.path().resolve(MNT));
-            pool = ReflinkPool.open(dh.path().resolve(POOL));
+            pool = openPool(dh.path().resolve(POOL), o);
             BaseDevice.Made base;
             try (LayerLock l = LayerLock.acquire(dh.meta().resolve("locks").resolve(BaseDevice.NAME + ".lock"))) {
                 base = BaseDevice.ensure(pool, dh.path(), dh.path().resolve(".base-mount"), o);
@@ -91,6 +92,26 @@ final class DevmapperDriver extends AbstractDriver {
     /** The pool, for tests that look at devices and extents. */
     ThinPool pool() {
         return pool;
+    }
+
+    /**
+     * The pool a home already has keeps its kind; a new one is dm-thin where the kernel has
+     * the thin-pool target (unless told otherwise), else reflink.
+     */
+    private static ThinPool openPool(Path dir, DevmapperOptions o) throws IOException {
+        boolean hasDmThin = Files.exists(dir.resolve("data.img"));
+        boolean hasReflink = Files.isDirectory(dir.resolve("devices"));
+        String kind = hasDmThin ? DevmapperOptions.DM_THIN : hasReflink ? DevmapperOptions.REFLINK : o.pool();
+        if (!o.pool().equals(DevmapperOptions.AUTO) && !o.pool().equals(kind)) {
+            throw new DriverException(NAME + ": " + dir + " holds a " + kind + " pool; " + DevmapperOptions.POOL + "="
+                    + o.pool() + " needs a new home", null, dir);
+        }
+        if (kind.equals(DevmapperOptions.AUTO)) {
+            kind = DmThinPool.whyNot().isEmpty() ? DevmapperOptions.DM_THIN : DevmapperOptions.REFLINK;
+        }
+        return kind.equals(DevmapperOptions.DM_THIN)
+                ? DmThinPool.open(dir, o.poolSize(), o.metadataSize())
+                : ReflinkPool.open(dir);
     }
 
     @Override

@@ -12,14 +12,22 @@ import java.util.Map;
  *   <li>{@code devmapper.basesize} = the size of the base device and so of every layer, in
  *       bytes or with a K/M/G/T suffix (default {@code 10G}; sparse, so it costs only what is
  *       written).</li>
+ *   <li>{@code devmapper.pool} = {@code auto} (default: dm-thin where the kernel has it, else
+ *       reflink), {@code dm-thin} or {@code reflink};</li>
+ *   <li>{@code devmapper.poolsize}, {@code devmapper.metadatasize}: the dm-thin pool's sparse
+ *       data and metadata files (default 100G and 1G).</li>
  * </ul>
- * Both are fixed when the pool's base device is made; a later open with other values fails
+ * The filesystem and the base size are fixed when the pool's base device is made; a later open with other values fails
  * rather than silently ignoring them.
  */
-record DevmapperOptions(DeviceFilesystem fs, long baseSize) {
+record DevmapperOptions(DeviceFilesystem fs, long baseSize, String pool, long poolSize, long metadataSize) {
     /** Options as given: {@code fs} null and {@code baseSize} 0 where not given. */
     static final String FS = "devmapper.fs";
     static final String BASESIZE = "devmapper.basesize";
+    static final String POOL = "devmapper.pool";
+    static final String POOLSIZE = "devmapper.poolsize";
+    static final String METADATASIZE = "devmapper.metadatasize";
+    static final String AUTO = "auto", DM_THIN = "dm-thin", REFLINK = "reflink";
     static final long DEFAULT_BASE_SIZE = 10L << 30;
     /** Below this mkfs.xfs refuses (300 MiB) and ext4 has hardly room for a root filesystem. */
     static final long MIN_BASE_SIZE = 512L << 20;
@@ -27,6 +35,9 @@ record DevmapperOptions(DeviceFilesystem fs, long baseSize) {
     static DevmapperOptions parse(Map<String, String> options) throws DriverException {
         DeviceFilesystem fs = null;
         long size = 0;
+        String pool = AUTO;
+        long poolSize = 100L << 30;
+        long metadataSize = 1L << 30;
         for (Map.Entry<String, String> e : options.entrySet()) {
             switch (e.getKey()) {
                 case FS -> {
@@ -40,12 +51,22 @@ record DevmapperOptions(DeviceFilesystem fs, long baseSize) {
                     size = parseSize(e);
                     if (size < MIN_BASE_SIZE) throw invalid(e, "at least 512M");
                 }
+                case POOL -> {
+                    pool = e.getValue();
+                    if (!pool.equals(AUTO) && !pool.equals(DM_THIN) && !pool.equals(REFLINK)) {
+                        throw invalid(e, "auto, dm-thin or reflink");
+                    }
+                }
+                case POOLSIZE -> poolSize = parseSize(e);
+                case METADATASIZE -> metadataSize = parseSize(e);
                 default -> {
-                    if (e.getKey().startsWith("devmapper.")) throw invalid(e, FS + " or " + BASESIZE);
+                    if (e.getKey().startsWith("devmapper.")) {
+                        throw invalid(e, String.join(", ", FS, BASESIZE, POOL, POOLSIZE, METADATASIZE));
+                    }
                 }
             }
         }
-        return new DevmapperOptions(fs, size);
+        return new DevmapperOptions(fs, size, pool, poolSize, metadataSize);
     }
 
     /** The filesystem a new base device gets. */

@@ -12,23 +12,13 @@ import java.util.Optional;
 final class PoolProbe {
     private PoolProbe() {}
 
-    static final Path DM_CONTROL = Path.of("/dev/mapper/control");
     private static final Path LOOP_CONTROL = Path.of("/dev/loop-control");
-
-    /** Why this host has no usable device-mapper thin target, or empty when it has. */
-    static Optional<String> whyNoDmThin() {
-        if (!Files.exists(DM_CONTROL)) {
-            return Optional.of(DM_CONTROL + " is missing (kernel without device-mapper, CONFIG_BLK_DEV_DM)");
-        }
-        // dm-thin support comes with the dm-thin pool; until then this host gets the reflink pool
-        return Optional.of("the dm-thin pool is not available in this build of jstore");
-    }
 
     /** The probe of {@code home} (which need not exist yet: its nearest existing ancestor is tried). */
     static Probe probe(Path home) {
         if (!isRoot()) return Probe.no("needs root (loop devices, mounts); uid is not 0");
-        Optional<String> noDm = whyNoDmThin();
-        if (noDm.isEmpty()) return Probe.ok("dm-thin pool");
+        Optional<String> noDm = DmThinPool.whyNot();
+        if (noDm.isEmpty()) return Probe.ok("dm-thin pool (the kernel's thin-pool target)");
         if (!Files.isWritable(LOOP_CONTROL)) {
             return Probe.no("no dm-thin (" + noDm.get() + ") and no loop devices (" + LOOP_CONTROL + " missing)");
         }

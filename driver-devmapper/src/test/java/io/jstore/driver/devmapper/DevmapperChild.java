@@ -2,7 +2,6 @@ package io.jstore.driver.devmapper;
 
 import io.jstore.driver.CreateOptions;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * A JVM that opens the driver, mounts a new layer, says where, and waits to be killed: what
@@ -12,7 +11,7 @@ public final class DevmapperChild {
     private DevmapperChild() {}
 
     public static void main(String[] args) throws Exception {
-        DevmapperDriver d = DevmapperDriver.open(Path.of(args[0]), Map.of(DevmapperOptions.BASESIZE, "512M"));
+        DevmapperDriver d = DevmapperDriver.open(Path.of(args[0]), DevmapperDriverTest.SMALL);
         d.createReadWrite(args[1], null, CreateOptions.DEFAULT);
         Path root = d.get(args[1]);
         d.mounts(args[1]); // an activation held by this process only

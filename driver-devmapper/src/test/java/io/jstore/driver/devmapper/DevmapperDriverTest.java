@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 
 class DevmapperDriverTest {
     private static final long MiB = 1 << 20;
-    static final Map<String, String> SMALL = Map.of(DevmapperOptions.BASESIZE, "512M");
+    /** The reflink pool even where the kernel has dm-thin (DmThinDriverTest covers that one). */
+    static final Map<String, String> SMALL = Map.of(DevmapperOptions.BASESIZE, "512M", DevmapperOptions.POOL, "reflink");
 
     @Test
     void layersAreSnapshotsWithTheirOwnFilesystem(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
@@ -68,7 +69,7 @@ class DevmapperDriverTest {
     void aFirstWriteIntoALargeLowerFileCopiesABlock(@Scratch(type = FsType.XFS, sizeMiB = 1024) ScratchFilesystem fs)
             throws Exception {
         try (DevmapperDriver d = DevmapperDriver.open(fs.root().resolve("dm"), Map.of(DevmapperOptions.FS, "xfs",
-                DevmapperOptions.BASESIZE, "1G"))) {
+                DevmapperOptions.BASESIZE, "1G", DevmapperOptions.POOL, "reflink"))) {
             d.create("L1", null, CreateOptions.DEFAULT);
             byte[] chunk = new byte[(int) MiB];
             new java.util.Random(3).nextBytes(chunk);

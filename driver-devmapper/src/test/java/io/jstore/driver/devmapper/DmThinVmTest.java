@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs {@link DmThinPoolTest} where this kernel cannot: inside a VM booted with Debian's
- * kernel, which has device-mapper ({@code scripts/vm/run.sh}; qemu in software emulation).
+ * Runs {@link DmThinPoolTest} and {@link DmThinDriverTest} where this kernel cannot: inside
+ * a VM booted with Debian's kernel, which has device-mapper ({@code scripts/vm/run.sh}; qemu
+ * in software emulation).
  * The VM sees the host's root read-only, so it runs this very test class path.
  */
 class DmThinVmTest {
@@ -38,7 +39,8 @@ class DmThinVmTest {
         Files.writeString(script, "exec " + Path.of(System.getProperty("java.home"), "bin", "java")
                 + " -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xmx512m"
                 + " --add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED"
-                + " -cp '" + cp + "' " + VmJUnit.class.getName() + " " + DmThinPoolTest.class.getName() + "\n");
+                + " -cp '" + cp + "' " + VmJUnit.class.getName() + " " + DmThinPoolTest.class.getName()
+                + " " + DmThinDriverTest.class.getName() + "\n");
         Process vm = new ProcessBuilder(run.toString(), script.toString()).redirectErrorStream(true).start();
         StringBuilder out = new StringBuilder();
         Thread pump = new Thread(() -> {
