@@ -127,7 +127,10 @@ final class LayerOps {
             } catch (IOException | RuntimeException e) {
                 try {
                     d.records.markIncomplete(id);
-                    if (d.mounts.count(id) == 0) discard(id, r);
+                    if (d.mounts.count(id) == 0) {
+                        discard(id, r);
+                        l.deleteFile();
+                    }
                 } catch (IOException | RuntimeException c) {
                     e.addSuppressed(c);
                 }
