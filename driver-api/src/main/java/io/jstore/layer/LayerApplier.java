@@ -47,7 +47,7 @@ public final class LayerApplier {
     private final ApplyOptions options;
     private final byte[] buf = new byte[CHUNK];
     private final Set<String> written = new HashSet<>();
-    private final List<Object[]> dirTimes = new ArrayList<>();
+    private final DirTimes dirTimes = new DirTimes();
     private TarReader tar;
     /** A directory or symlink went away: cached parents may be stale from the next entry on. */
     private boolean stale;
@@ -90,12 +90,7 @@ public final class LayerApplier {
             }
         }
         target.invalidate();
-        for (int i = dirTimes.size() - 1; i >= 0; i--) {
-            Object[] d = dirTimes.get(i);
-            @SuppressWarnings("unchecked") List<String> comps = (List<String>) d[0];
-            Path p = existing(comps, (String) d[1]);
-            if (p != null) Inodes.setTimes(p, (long) d[2], (long) d[3]);
-        }
+        dirTimes.restore(this::existing);
         return n;
     }
 
@@ -105,7 +100,7 @@ public final class LayerApplier {
             if (e.type() != TarEntry.DIRECTORY) throw new LayerFormatException(e.name(), "the root can only be a directory");
             Path root = target.existingDir("", e.name());
             Metadata.restoreOwnerModeXattrs(root, attributes(e, FileStat.S_IFDIR), options.chown());
-            dirTimes.add(new Object[] {comps, e.name(), atime(e), e.mtimeNanos()});
+            dirTimes.set(comps, e.name(), atime(e), e.mtimeNanos());
             return;
         }
         String base = comps.get(comps.size() - 1);
@@ -114,6 +109,7 @@ public final class LayerApplier {
             return;
         }
         Path parent = target.dir(comps, comps.size() - 1, e.name());
+        dirTimes.keep(comps.subList(0, comps.size() - 1), parent, e.name());
         Path p = parent.resolve(base);
         written.add(String.join("/", comps));
         switch (e.type()) {
@@ -148,7 +144,7 @@ public final class LayerApplier {
         if (st != null && st.isWhiteout() && options.whiteouts() == ApplyOptions.WhiteoutMode.OVERLAY_UPPER) {
             Xattrs.set(p, "trusted.overlay.opaque", OPAQUE_VALUE);
         }
-        dirTimes.add(new Object[] {comps, e.name(), atime(e), e.mtimeNanos()});
+        dirTimes.set(comps, e.name(), atime(e), e.mtimeNanos());
     }
 
     private void regular(TarEntry e, Path p) throws IOException {
@@ -234,7 +230,7 @@ public final class LayerApplier {
             Files.createDirectory(dir);
             Metadata.Attributes a = Metadata.read(lowerDir, FileStat.of(lowerDir));
             Metadata.restoreOwnerModeXattrs(dir, a, options.chown());
-            dirTimes.add(new Object[] {List.copyOf(to.subList(0, i)), entry, a.atimeNanos(), a.mtimeNanos()});
+            dirTimes.set(to.subList(0, i), entry, a.atimeNanos(), a.mtimeNanos());
         }
         Path copy = target.existingDir(TargetRoot.join(to, to.size() - 1), entry).resolve(to.get(to.size() - 1));
         TreeCopy.copyEntry(lower, copy);
@@ -257,10 +253,15 @@ public final class LayerApplier {
         List<String> dirComps = comps.subList(0, comps.size() - 1);
         if (base.equals(OPAQUE)) {
             if (options.whiteouts() == ApplyOptions.WhiteoutMode.OVERLAY_UPPER) {
-                Xattrs.set(target.dir(comps, comps.size() - 1, e.name()), "trusted.overlay.opaque", OPAQUE_VALUE);
+                Path dir = target.dir(comps, comps.size() - 1, e.name());
+                dirTimes.keep(dirComps, dir, e.name());
+                Xattrs.set(dir, "trusted.overlay.opaque", OPAQUE_VALUE);
             } else {
-                Path dir = target.existingDir(TargetRoot.join(comps, comps.size() - 1), e.name());
-                if (dir != null) emptyExceptWritten(dir, String.join("/", dirComps));
+                Path dir = target.dirToDeleteIn(TargetRoot.join(comps, comps.size() - 1), e.name());
+                if (dir != null) {
+                    dirTimes.keep(dirComps, dir, e.name());
+                    emptyExceptWritten(dir, String.join("/", dirComps));
+                }
             }
             return;
         }
@@ -269,16 +270,21 @@ public final class LayerApplier {
             throw new UnsafeEntryException(e.name(), "whiteout names no entry ('" + base + "')");
         }
         if (options.whiteouts() == ApplyOptions.WhiteoutMode.OVERLAY_UPPER) {
-            Path p = target.dir(comps, comps.size() - 1, e.name()).resolve(name);
+            Path dir = target.dir(comps, comps.size() - 1, e.name());
+            dirTimes.keep(dirComps, dir, e.name());
+            Path p = dir.resolve(name);
             create(e, p, () -> Inodes.whiteout(p));
             written.add(TargetRoot.join(comps, comps.size() - 1) + "/" + name);
             return;
         }
-        Path dir = target.existingDir(TargetRoot.join(comps, comps.size() - 1), e.name());
+        Path dir = target.dirToDeleteIn(TargetRoot.join(comps, comps.size() - 1), e.name());
         if (dir == null) return;
         Path p = dir.resolve(name);
         FileStat st = FileStat.ofOrNull(p);
-        if (st != null) remove(p, st);
+        if (st != null) {
+            dirTimes.keep(dirComps, dir, e.name());
+            remove(p, st);
+        }
     }
 
     private void emptyExceptWritten(Path dir, String rel) throws IOException {

@@ -60,12 +60,25 @@ final class TargetRoot implements AutoCloseable {
 
     /** The directory {@code rel} ("" = root) as a path through its descriptor; null if it does not exist. */
     Path existingDir(String rel, String entry) throws IOException {
+        return existingDir(rel, entry, false);
+    }
+
+    /**
+     * For deleting: the directory {@code rel}, or null when nothing of that name is a directory.
+     * Writers emit whiteouts of children of a directory the same layer turned into a file
+     * (umoci does); there is nothing below a file to delete.
+     */
+    Path dirToDeleteIn(String rel, String entry) throws IOException {
+        return existingDir(rel, entry, true);
+    }
+
+    private Path existingDir(String rel, String entry, boolean notDirIsAbsent) throws IOException {
         Fd fd = parents.get(rel);
         if (fd == null) {
             try {
                 fd = RootedPath.open(root, rel, Fd.O_PATH | Fd.O_DIRECTORY, RESOLVE);
             } catch (SyscallException e) {
-                if (e.is(Errno.ENOENT)) return null;
+                if (e.is(Errno.ENOENT) || notDirIsAbsent && e.is(Errno.ENOTDIR)) return null;
                 throw unresolvable(entry, rel, e);
             }
             if (parents.size() >= CACHE_LIMIT) invalidate();

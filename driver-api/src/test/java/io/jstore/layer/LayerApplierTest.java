@@ -83,6 +83,20 @@ class LayerApplierTest {
         assertTrue(e.getMessage().contains(fs.root().toString()), e.getMessage());
     }
 
+    @Test
+    void aDirectoryTheLayerOnlyWritesIntoKeepsItsTimes() throws IOException {
+        Path target = Files.createDirectory(tmp.resolve("target"));
+        Path bin = Files.createDirectory(target.resolve("bin"));
+        Files.writeString(bin.resolve("old"), "old");
+        Files.writeString(bin.resolve("sh"), "old sh");
+        Inodes.setTimes(bin, RootfsTrees.T0, RootfsTrees.T0);
+        byte[] tar = new TestTar().file("bin/sh", "new sh").file("bin/.wh.old", "").file("bin/new", "n").build();
+        Layers.apply(new java.io.ByteArrayInputStream(tar), target, ApplyOptions.DEFAULT);
+        assertEquals(RootfsTrees.T0, FileStat.of(bin).mtimeNanos());
+        assertEquals("new sh", Files.readString(bin.resolve("sh")));
+        assertFalse(Files.exists(bin.resolve("old")));
+    }
+
     static ApplyResult apply(Path tar, Path target) throws IOException {
         try (InputStream in = Files.newInputStream(tar)) {
             return Layers.apply(in, target, ApplyOptions.DEFAULT);

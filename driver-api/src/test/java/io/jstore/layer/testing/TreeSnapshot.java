@@ -38,7 +38,9 @@ public record TreeSnapshot(SortedMap<String, Node> nodes, Set<List<String>> hard
         /** The root directory's own owner, mode, xattrs and times. */
         ROOT,
         /** Hardlink groups (for tools that do not keep them). */
-        HARDLINKS
+        HARDLINKS,
+        /** Mtimes less than a second apart (for tools whose tars carry whole seconds, rounded, as umoci's do). */
+        SUBSECOND_MTIMES
     }
 
     /**
@@ -47,6 +49,10 @@ public record TreeSnapshot(SortedMap<String, Node> nodes, Set<List<String>> hard
      */
     public record Node(char type, int mode, int uid, int gid, long size, String sha256,
                        long mtimeNanos, String linkTarget, String rdev, SortedMap<String, String> xattrs) {
+        Node withMtime(long mtime) {
+            return new Node(type, mode, uid, gid, size, sha256, mtime, linkTarget, rdev, xattrs);
+        }
+
         @Override
         public String toString() {
             return type + " " + String.format("%04o", mode) + " " + uid + ":" + gid
@@ -141,6 +147,9 @@ public record TreeSnapshot(SortedMap<String, Node> nodes, Set<List<String>> hard
                 if (ig.contains(Ignore.DIR_MTIMES) && e.type() == 'd' && a.type() == 'd') {
                     a = new Node(a.type(), a.mode(), a.uid(), a.gid(), a.size(), a.sha256(), e.mtimeNanos(),
                             a.linkTarget(), a.rdev(), a.xattrs());
+                }
+                if (ig.contains(Ignore.SUBSECOND_MTIMES) && Math.abs(e.mtimeNanos() - a.mtimeNanos()) < 1_000_000_000L) {
+                    a = a.withMtime(e.mtimeNanos());
                 }
                 if (!e.equals(a)) out.add("differs    " + path + ":\n   expected " + e + "\n   actual   " + a);
             }
