@@ -177,6 +177,7 @@ int child_main(void *arg)
 		/* only now: the cgroup namespace's root is the cgroup we were placed in */
 		if ((s->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
 			die(125, "unshare cgroup namespace: %s", strerror(errno));
+		mount_cgroupfs(s);
 		for (int i = 0; i < s->nrlimits; i++) {
 			struct rlimit rl = { (rlim_t)s->rlimits[i].soft, (rlim_t)s->rlimits[i].hard };
 			if (setrlimit(s->rlimits[i].resource, &rl) < 0)

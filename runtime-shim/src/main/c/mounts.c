@@ -243,3 +243,22 @@ void mask_paths(const struct spec *s)
 			die(125, "read-only %s: %s", s->readonly[i], strerror(errno));
 	}
 }
+
+void mount_cgroupfs(const struct spec *s)
+{
+	if (!s->cgroupfs_target)
+		return;
+	const char *t = s->cgroupfs_target;
+	unsigned long base = s->cgroupfs_flags & ~(unsigned long)MS_RDONLY;
+	/* as runc 1.1 does: the tmpfs stays writable, each hierarchy is mounted read-only */
+	if (mount("tmpfs", t, "tmpfs", base, "mode=755") < 0)
+		die(125, "mount tmpfs on %s: %s", t, strerror(errno));
+	for (int i = 0; i < s->ncgroup_h; i++) {
+		char path[4096];
+		snprintf(path, sizeof path, "%s/%s", t, s->cgroup_h[i].dir);
+		if (mkdir(path, 0755) < 0 && errno != EEXIST)
+			die(125, "mkdir %s: %s", path, strerror(errno));
+		if (mount(s->cgroup_h[i].source, path, "cgroup", s->cgroupfs_flags, s->cgroup_h[i].data) < 0)
+			die(125, "mount cgroup %s on %s: %s", s->cgroup_h[i].data, path, strerror(errno));
+	}
+}

@@ -12,4 +12,7 @@ void pivot(const char *root);
 /* Masked and read-only paths (after pivot_root). */
 void mask_paths(const struct spec *s);
 
+/* The cgroup filesystem (after the cgroup namespace is unshared, so each root is ours). */
+void mount_cgroupfs(const struct spec *s);
+
 #endif

@@ -161,6 +161,15 @@ int spec_load(const char *path, struct spec *s, char *err, size_t errlen)
 			ROOM(s->nreadonly, MAX_ITEMS);
 			FIELD(s->readonly[s->nreadonly]);
 			s->nreadonly++;
+		} else if (!strcmp(key, "cgroupfs")) {
+			FIELD(s->cgroupfs_target);
+			NUMBER(s->cgroupfs_flags);
+		} else if (!strcmp(key, "cgroup_h")) {
+			ROOM(s->ncgroup_h, 32);
+			FIELD(s->cgroup_h[s->ncgroup_h].dir);
+			FIELD(s->cgroup_h[s->ncgroup_h].source);
+			FIELD(s->cgroup_h[s->ncgroup_h].data);
+			s->ncgroup_h++;
 		} else if (!strcmp(key, "seccomp")) {
 			NUMBER(s->seccomp);
 		} else if (!strcmp(key, "sys")) {

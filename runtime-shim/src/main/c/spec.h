@@ -64,6 +64,14 @@ struct spec {
 		int nr, err;
 	} sys[256];
 	int nsys;
+	/* the cgroup filesystem at cgroupfs_target (runc's layout for v1: a tmpfs, then each
+	 * hierarchy read-only in a directory of its own), mounted once in the cgroup namespace */
+	const char *cgroupfs_target;
+	unsigned long cgroupfs_flags;
+	struct {
+		const char *dir, *source, *data;
+	} cgroup_h[32];
+	int ncgroup_h;
 	struct rlim rlimits[32];
 	int nrlimits;
 	char *env[MAX_ITEMS + 1];

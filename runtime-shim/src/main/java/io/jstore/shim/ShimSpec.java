@@ -88,8 +88,8 @@ public final class ShimSpec {
             for (MountSpec m : rootMounts) mount(o, m.type(), m.source(), m.target(), m.options());
         }
         for (OciSpec.Mount m : spec.mounts()) {
-            if (m.type().equals("cgroup")) throw new IllegalArgumentException("the built-in executor does not mount cgroup filesystems");
-            mount(o, m.type(), m.source(), m.destination(), m.options());
+            if (m.type().equals("cgroup")) cgroupfs(o, m);
+            else mount(o, m.type(), m.source(), m.destination(), m.options());
         }
         for (OciSpec.Device d : spec.linux().devices()) {
             o.f("dev").f(d.path()).f(d.type()).f(Long.toString(d.major())).f(Long.toString(d.minor()))
@@ -110,6 +110,24 @@ public final class ShimSpec {
         for (String e : p.env()) o.f("env").f(e);
         for (String a : p.args()) o.f("arg").f(a);
         Files.write(file, o.bytes());
+    }
+
+    /**
+     * A {@code cgroup} mount is a layout, not one mount: runc's for v1 hosts is a tmpfs with
+     * each v1 hierarchy read-only in a directory named like the host's (cpu, memory, systemd…),
+     * in the host's mount order, and no v2 mount beside them on a hybrid host.
+     */
+    private static void cgroupfs(Out o, OciSpec.Mount m) throws IOException {
+        List<CgroupLayout.Hierarchy> v1 = CgroupLayout.detect().hierarchies().stream().filter(h -> !h.unified()).toList();
+        if (v1.isEmpty()) throw new IllegalArgumentException("the built-in executor mounts cgroup filesystems on v1 hierarchies only");
+        long flags = 0;
+        for (MountFlag f : MountOptions.parse(m.options()).flags()) if (!PROPAGATION.contains(f)) flags |= f.bits();
+        o.f("cgroupfs").f(m.destination()).f(Long.toString(flags));
+        for (CgroupLayout.Hierarchy h : v1) {
+            String named = h.controllers().stream().filter(c -> c.startsWith("name=")).findFirst().orElse(null);
+            o.f("cgroup_h").f(h.mount().getFileName().toString()).f(named == null ? "cgroup" : named.substring(5))
+                    .f(String.join(",", h.controllers()));
+        }
     }
 
     private static void seccomp(Out o, OciSpec.Seccomp sc) {

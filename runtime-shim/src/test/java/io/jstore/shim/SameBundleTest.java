@@ -23,7 +23,9 @@ class SameBundleTest {
             "awk '{print $5, $6, $(NF-2), $NF}' /proc/self/mountinfo | sed 's/size=[0-9]*k,//; s/,inode64//' | sort",
             "ls -ln /dev | awk '{print $1, $3, $4, $5, $6, $NF}' | sort",
             "ulimit -n", "cat /proc/self/cgroup | sed 's/^[0-9]*://' | sort",
-            "cat /proc/self/oom_score_adj", "umask", "echo $PATH $HOME $HOSTNAME");
+            "cat /proc/self/oom_score_adj", "umask", "echo $PATH $HOME $HOSTNAME",
+            "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/cpu/cpu.cfs_quota_us",
+            "ls /sys/fs/cgroup", "touch /sys/fs/cgroup/memory/x 2>/dev/null || echo cgroupfs-ro");
 
     @TempDir
     Path tmp;
@@ -45,6 +47,7 @@ class SameBundleTest {
         assertEquals(oracle.out(), builtin.out(), builtin.err());
         assertEquals(0, builtin.code());
         assertTrue(builtin.out().contains("/vol"), builtin.out());
+        assertTrue(builtin.out().contains("104857600\n50\n50000\n"), "the container reads its own limits: " + builtin.out());
     }
 
     @Test
