@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * The second process of the conformance suite: opens the driver on the same home and runs
- * one command per stdin line — {@code get ID}, {@code put ID}, {@code create ID PARENT},
+ * one command per stdin line — {@code get ID}, {@code getDetached ID}, {@code put ID}, {@code create ID PARENT},
  * {@code exit} — answering {@code ok [RESULT]} or {@code err MESSAGE}, until killed or told to exit.
  */
 public final class ConformanceChild {
@@ -28,6 +28,7 @@ public final class ConformanceChild {
                 try {
                     switch (w[0]) {
                         case "get" -> out.println("ok " + d.get(w[1]));
+                        case "getDetached" -> out.println("ok " + d.getDetached(w[1]));
                         case "put" -> {
                             d.put(w[1]);
                             out.println("ok");

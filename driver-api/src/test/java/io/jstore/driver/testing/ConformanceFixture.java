@@ -77,7 +77,10 @@ public abstract class ConformanceFixture {
             driver = null;
             for (var m : MountInfo.under(home)) io.jstore.linux.Mounts.unmount(m.mountPoint(), io.jstore.linux.Mounts.MNT_DETACH);
             Trees.delete(home);
-            for (Path p : scratch) Trees.delete(p);
+            for (Path p : scratch) {
+                for (var m : MountInfo.under(p)) io.jstore.linux.Mounts.unmount(m.mountPoint(), io.jstore.linux.Mounts.MNT_DETACH);
+                Trees.delete(p);
+            }
             scratch.clear();
         }
     }

@@ -171,6 +171,43 @@ public abstract class ContentChecks extends ConformanceFixture {
         assertTrue(driver.diffSize("c", null) >= 32 << 20, "the new sparse file's apparent size counts");
     }
 
+    /**
+     * Guards against mount specs only the driver itself can perform (relative paths, a cwd it
+     * set, state it keeps in memory): performed at another root, they show the layer, and
+     * what is written through them lands in the layer.
+     */
+    @Test
+    void mountSpecsPerformedElsewhereShowTheLayerAndWriteIntoIt() throws IOException {
+        Path base = scratchDir("base");
+        RootfsTrees.lower(base);
+        importLayer("base", null, tarOf(null, base));
+        driver.createReadWrite("c", "base", CreateOptions.DEFAULT);
+        Path r = driver.get("c");
+        try {
+            Files.writeString(r.resolve("etc/in-c"), "c");
+        } finally {
+            driver.put("c");
+        }
+        TreeSnapshot expected = snapshot("c");
+        Path target = scratchDir("spec-root");
+        try (SpecMounts m = new SpecMounts(driver.mounts("c"), target)) {
+            expected.assertSame(TreeSnapshot.of(target));
+            Files.writeString(target.resolve("etc/through-spec"), "s");
+        }
+        Path again = driver.get("c");
+        try {
+            assertEquals("s", Files.readString(again.resolve("etc/through-spec")));
+        } finally {
+            driver.put("c");
+        }
+        Path b = driver.get("base");
+        try {
+            assertFalse(Files.exists(b.resolve("etc/through-spec")), "a write through the specs reached the parent");
+        } finally {
+            driver.put("base");
+        }
+    }
+
     /** A base layer with {@link RootfsTrees#lower} and a read-write child {@code c} changed by {@link RootfsTrees#change}. */
     private String changedLayer() throws IOException {
         Path base = scratchDir("base");

@@ -115,6 +115,27 @@ public abstract class DriverConformance extends ContentChecks {
         assertFalse(driver.exists("base"));
     }
 
+    /** Guards against a {@code jstore mount} that dies with its command: a detached reference outlives its process. */
+    @Test
+    void aDetachedMountOutlivesTheProcessThatTookIt() throws Exception {
+        importLayer("base", null, new TestTars().file("etc/hostname", "base").bytes());
+        Path root;
+        try (SecondJvm other = new SecondJvm(provider, home)) {
+            root = Path.of(other.run("getDetached base"));
+            other.kill();
+        }
+        assertEquals(1, mountCount("base"), "the detached reference died with its process");
+        reopen();
+        assertEquals(1, mountCount("base"), "the reopen's repair dropped the detached reference");
+        assertEquals("base", Files.readString(root.resolve("etc/hostname")));
+        assertThrows(DriverException.LayerInUseException.class, () -> driver.remove("base"));
+        assertThrows(DriverException.class, () -> driver.put("base"), "a process put what the store holds");
+        driver.putDetached("base");
+        assertEquals(0, mountCount("base"));
+        assertFalse(MountInfo.isMountPoint(root));
+        driver.remove("base");
+    }
+
     /** Guards against removing what is in use, leaving records behind, and ids that cannot be reused. */
     @Test
     void removeRefusesParentsAndMountedLayersAndFreesTheId() throws IOException {
