@@ -144,6 +144,13 @@ demo_on() { # demo_on DRIVER MOUNTPOINT
   run rm bg "${s[@]}"
   run ps -a "${s[@]}"
   run image rm demo/patched:1 "${s[@]}"
+  run image export demo/busybox:1 -o "$work/export-$driver.tar" "${s[@]}"
+  echo "-- the export is an OCI image layout:"
+  tar -tf "$work/export-$driver.tar" | sed 's/^/   /'
+  if command -v skopeo >/dev/null; then
+    echo "-- as skopeo reads it:"
+    skopeo inspect --config "oci-archive:$work/export-$driver.tar:1" | grep -A3 '"diff_ids"' | sed 's/^/   /'
+  fi
   run image rm demo/busybox:1 "${s[@]}"
   run gc "${s[@]}"
   run fsck "${s[@]}"
