@@ -6,6 +6,7 @@ import io.jstore.linux.testing.ScratchFilesystem;
 import org.junit.jupiter.api.Test;
 
 /** vfs, the reference driver: its layers are plain directories, bound as the root inside the namespace. */
+/** vfs, the reference driver: plain directories per layer, bound as the root inside the namespace. */
 class VfsContainerTest extends ContainerRuntimeTest {
     VfsContainerTest() {
         super("vfs");
