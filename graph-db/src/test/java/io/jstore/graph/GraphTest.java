@@ -26,6 +26,8 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GraphTest {
     private final ScratchFilesystem fs;
+    /** The driver under test; {@link OverlayGraphTest} runs every test again over overlay. */
+    protected String driver = TestDriver.NAME;
     private int stores;
 
     GraphTest(@Scratch(type = FsType.XFS, sizeMiB = 512) ScratchFilesystem fs) {
@@ -60,7 +62,7 @@ class GraphTest {
     @Test
     void layersStackAndAChildSeesItsParentWithWhiteoutsApplied() throws IOException {
         try (Graph g = Graph.open(newRoot(), (String) null)) {
-            assertEquals(TestDriver.NAME, g.driver().name(), "the best driver on this class path");
+            assertEquals("overlay", g.driver().name(), "the best probe: overlay, else vfs");
             LayerRecord base = register(g, null, layer(Map.of("etc/os-release", "base\n", "etc/old", "x")));
             LayerRecord top = register(g, base.chainId(), layer(Map.of("etc/app", "app\n"), "etc/old"));
             assertEquals(Digests.chainId(base.chainId(), top.diffId()), top.chainId());
@@ -82,7 +84,7 @@ class GraphTest {
     @Test
     void theSameLayerRegisteredTwiceIsStoredOnce() throws IOException {
         byte[] tar = layer(Map.of("a", "1"));
-        try (Graph g = Graph.open(newRoot(), TestDriver.NAME)) {
+        try (Graph g = Graph.open(newRoot(), driver)) {
             LayerRecord a = register(g, null, tar);
             LayerRecord b = register(g, null, tar);
             assertEquals(a, b);
@@ -97,7 +99,7 @@ class GraphTest {
     @Test
     void imagesSharingABaseShareItsLayerAndGcFreesExactlyTheUnshared() throws IOException {
         byte[] base = layer(Map.of("bin/sh", "sh"));
-        try (Graph g = Graph.open(newRoot(), TestDriver.NAME)) {
+        try (Graph g = Graph.open(newRoot(), driver)) {
             ImageRecord one = image(g, "one:1", base, layer(Map.of("one", "1")));
             ImageRecord two = image(g, "two:1", base, layer(Map.of("two", "2")));
             assertEquals(3, g.layers().size(), "base once, two tops");
@@ -120,7 +122,7 @@ class GraphTest {
 
     @Test
     void gcNeverDeletesWhatIsInUse() throws IOException {
-        try (Graph g = Graph.open(newRoot(), TestDriver.NAME)) {
+        try (Graph g = Graph.open(newRoot(), driver)) {
             ImageRecord img = image(g, "app:1", layer(Map.of("bin/sh", "sh")), layer(Map.of("app", "1")));
             ContainerRecord c = g.createContainer("web", "app:1", Map.of());
             assertThrows(GraphException.InUseException.class, () -> g.removeImage("app:1"), "a container uses it");
@@ -152,7 +154,7 @@ class GraphTest {
 
     @Test
     void aContainersWritesLandInItsOwnLayerOnly() throws IOException {
-        try (Graph g = Graph.open(newRoot(), TestDriver.NAME)) {
+        try (Graph g = Graph.open(newRoot(), driver)) {
             ImageRecord img = image(g, "app:1", layer(Map.of("etc/motd", "hello\n")));
             ContainerRecord c = g.createContainer("c1", "app:1", Map.of("user", "root"));
             assertEquals(img.topChainId(), c.layer());
@@ -176,11 +178,11 @@ class GraphTest {
     @Test
     void aStoreKeepsTheDriverItWasMadeWith() throws IOException {
         Path root = newRoot();
-        try (Graph g = Graph.open(root, TestDriver.NAME)) {
+        try (Graph g = Graph.open(root, driver)) {
             register(g, null, layer(Map.of("x", "1")));
         }
         try (Graph g = Graph.open(root, (String) null)) {
-            assertEquals(TestDriver.NAME, g.driver().name());
+            assertEquals(driver, g.driver().name());
             assertEquals(1, g.layers().size());
         }
         assertThrows(IOException.class, () -> Graph.open(root, "no-such-driver"));
@@ -188,7 +190,7 @@ class GraphTest {
 
     @Test
     void fsckRemovesDriverLayersNoRecordKnowsAndReportsRecordsWithoutContent() throws IOException {
-        try (Graph g = Graph.open(newRoot(), TestDriver.NAME)) {
+        try (Graph g = Graph.open(newRoot(), driver)) {
             LayerRecord l = register(g, null, layer(Map.of("x", "1")));
             g.driver().create("stray", null, io.jstore.driver.CreateOptions.DEFAULT);
             Repair.Report r = g.fsck();

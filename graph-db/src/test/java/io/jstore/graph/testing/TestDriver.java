@@ -1,11 +1,8 @@
 package io.jstore.graph.testing;
 
-/**
- * The real driver graph-db's tests run on, found through ServiceLoader from the test class
- * path: overlay, until the vfs reference driver is on main (then vfs, the reference).
- */
+/** The real driver graph-db's tests run on, found through ServiceLoader: vfs, the reference driver. */
 public final class TestDriver {
     private TestDriver() {}
 
-    public static final String NAME = "overlay";
+    public static final String NAME = "vfs";
 }
