@@ -37,8 +37,10 @@ final class LayerOps {
                 discard(id, old.get()); // a crashed creator's leftovers: we hold the lock, nobody is making it
             }
             LayerRecord rec = new LayerRecord(id, parent, readWrite, false);
-            d.records.begin(id, parent, readWrite);
             try {
+                // inside: a full filesystem can refuse the record itself (btrfs, out of metadata
+                // space), and then the lock file must go as well
+                d.records.begin(id, parent, readWrite);
                 if (parent != null) {
                     try (LayerLock p = d.home.lock(parent)) {
                         if (!d.records.complete(parent)) throw new DriverException.NotFoundException(name(), parent);
