@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.regex.Pattern;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatFactory;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
@@ -46,9 +48,12 @@ public final class BenchRunner {
         List<String> drivers = drivers(plan, progress);
         List<String> peers = plan.peers() ? peers(progress) : List.of();
 
-        ChainedOptionsBuilder b = new OptionsBuilder();
+        // one JMH run per suite: parameters are global to a run, and each suite gets its own fixtures
+        List<SuiteRun> runs = new ArrayList<>();
         int included = 0;
         for (Class<?> suite : suites) {
+            boolean perDriver = !drivers.isEmpty() && Suites.benchmarks(suite).stream().anyMatch(m -> Suites.hasParam(m, "driver"));
+            SuiteRun run = new SuiteRun(new OptionsBuilder(), fixtures(plan.profile(), perDriver ? drivers : List.of()), new int[1]);
             for (Method m : Suites.benchmarks(suite)) {
                 String name = suite.getName() + "." + m.getName();
                 if (m.isAnnotationPresent(Peer.class)) {
@@ -62,17 +67,27 @@ public final class BenchRunner {
                     Skips.record(new Skips.Skip(name, Map.of(), "no storage driver to time (none on the class path, or none of --drivers)"));
                     continue;
                 }
-                b.include("^" + Pattern.quote(name) + "$");
-                included += count(m, plan.profile(), drivers.size(), peers.size());
+                run.options().include("^" + Pattern.quote(name) + "$");
+                run.count()[0] += count(m, plan.profile(), drivers.size(), peers.size(), run.fixtures().size());
             }
+            if (run.count()[0] > 0) runs.add(run);
+            included += run.count()[0];
         }
         progress.printf("jstore bench: %s profile, %d benchmark%s, drivers %s, peers %s; results in %s%n",
                 plan.profile().name().toLowerCase(), included, included == 1 ? "" : "s",
                 drivers.isEmpty() ? "none" : String.join(", ", drivers), peers.isEmpty() ? "none" : String.join(", ", peers), out);
         progress.flush();
-        if (included > 0) {
-            configure(b, plan.profile(), drivers, peers, json, skips);
-            new Runner(b.build(), new Progress(progress, included)).run();
+        // JMH allows one run per machine (/tmp/jmh.lock) so runs do not disturb each other's
+        // timings; a smoke run times nothing worth protecting and must not fail beside one
+        if (plan.profile() == Profile.SMOKE) System.setProperty("jmh.ignoreLock", "true");
+        Progress shown = new Progress(progress, included);
+        List<RunResult> results = new ArrayList<>();
+        for (SuiteRun run : runs) {
+            ChainedOptionsBuilder b = run.options();
+            configure(b, plan.profile(), drivers, peers, skips, run.fixtures());
+            results.addAll(new Runner(b.build(), shown).run());
+            // after every suite, so an interrupted run still leaves what it measured
+            ResultFormatFactory.getInstance(ResultFormatType.JSON, json.toString()).writeOut(results);
         }
         Path html = Report.read(out, title(plan), facts(plan)).write(out);
         progress.println("jstore bench: report in " + html + " and " + out.resolve("report.md"));
@@ -80,11 +95,18 @@ public final class BenchRunner {
         return html;
     }
 
+    /** One suite's JMH run: its options, its fixture filesystems, how many benchmarks it makes. */
+    private record SuiteRun(ChainedOptionsBuilder options, List<String> fixtures, int[] count) {}
+
     private static void configure(ChainedOptionsBuilder b, Profile profile, List<String> drivers, List<String> peers,
-                                  Path json, Path skips) {
+                                  Path skips, List<String> fixtures) {
         if (!drivers.isEmpty()) b.param("driver", drivers.toArray(String[]::new));
         if (!peers.isEmpty()) b.param("peer", peers.toArray(String[]::new));
-        profile.params.forEach((k, v) -> b.param(k, v.toArray(String[]::new)));
+        // param() adds to a key's values: each key once
+        profile.params.forEach((k, v) -> {
+            if (!k.equals("fs")) b.param(k, v.toArray(String[]::new));
+        });
+        b.param("fs", fixtures.toArray(String[]::new));
         if (profile.forks >= 0) b.forks(profile.forks);
         if (profile.warmupIterations >= 0) b.warmupIterations(profile.warmupIterations);
         if (profile.measurementIterations >= 0) b.measurementIterations(profile.measurementIterations);
@@ -93,18 +115,28 @@ public final class BenchRunner {
             b.measurementTime(TimeValue.milliseconds(profile.iterationMillis));
         }
         b.shouldFailOnError(false)
-                .resultFormat(ResultFormatType.JSON).result(json.toString())
                 // forked JVMs: lmdbjava's and jnr-ffi's opens, and where to record skips
                 .jvmArgs("--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
                         "-Xmx2g", "-D" + Skips.PROPERTY + "=" + skips);
     }
 
+    /**
+     * The fixture filesystems: the profile's (full: xfs and ext4, where overlay copies up by
+     * clone and by copy), plus btrfs when the btrfs driver runs, which needs it.
+     */
+    static List<String> fixtures(Profile profile, List<String> drivers) {
+        List<String> fs = new ArrayList<>(profile.params.getOrDefault("fs", List.of("xfs", "ext4")));
+        if (drivers.contains("btrfs") && !fs.contains("btrfs")) fs.add("btrfs");
+        return fs;
+    }
+
     /** How many benchmark runs a method makes under the profile: the product of its parameters' values. */
-    static int count(Method m, Profile profile, int drivers, int peers) {
+    static int count(Method m, Profile profile, int drivers, int peers, int fixtures) {
         int n = 1;
         for (Map.Entry<String, List<String>> e : profile.params.entrySet()) {
-            if (Suites.hasParam(m, e.getKey())) n *= e.getValue().size();
+            if (!e.getKey().equals("fs") && Suites.hasParam(m, e.getKey())) n *= e.getValue().size();
         }
+        if (Suites.hasParam(m, "fs")) n *= fixtures;
         if (Suites.hasParam(m, "driver")) n *= drivers;
         if (Suites.hasParam(m, "peer")) n *= peers;
         return n;

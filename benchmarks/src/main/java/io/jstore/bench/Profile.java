@@ -17,6 +17,7 @@ public enum Profile {
             "sync", List.of("none"),
             "files", List.of("100"),
             "executor", List.of("builtin"),
+            "variant", List.of("plain"),
             "layer", List.of("smallfiles"),
             "fs", List.of("xfs"))),
     QUICK(0, 1, 3, 300, Map.of(

@@ -110,6 +110,29 @@ class SmokeRunTest {
         assertTrue(Files.readString(dir.resolve("report.md")).contains("- btrfs (fs=xfs): home is xfs, btrfs needs btrfs"));
     }
 
+    @Test
+    void executorAndVariantNameTheBarNotTheCase() throws Exception {
+        List<Measurement> ms = new ArrayList<>();
+        for (Measurement m : JmhResults.read(out.resolve(Report.JMH_JSON))) {
+            boolean subject = !m.method().endsWith("Reference");
+            java.util.Map<String, String> p = new java.util.TreeMap<>(m.params());
+            if (subject) {
+                p.put("executor", "runc");
+                p.put("variant", "volatile");
+            }
+            ms.add(new Measurement(m.benchmark(), p, m.mode(), m.scoreNs(), m.errorNs(), m.medianNs(), m.minNs(),
+                    m.maxNs(), m.samples()));
+        }
+        for (Comparison c : Comparisons.of(ms, List.of())) {
+            assertEquals(1, c.cases().size(), c.key());
+            Comparison.Case k = c.cases().get(0);
+            assertEquals("fs=xfs layers=1000", k.label());
+            Comparison.Bar s = k.bars().stream().filter(b -> b.role() == Role.SUBJECT).findFirst().orElseThrow();
+            assertEquals("jstore runc volatile", s.label());
+            assertFalse(Double.isNaN(s.ratio()), "the subject still has its reference");
+        }
+    }
+
     private static String graphBench() {
         return Suites.named("GraphBench").getName();
     }

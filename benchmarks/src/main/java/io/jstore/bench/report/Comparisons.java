@@ -23,6 +23,8 @@ import java.util.stream.Collectors;
 public final class Comparisons {
     static final String DRIVER = "driver";
     static final String PEER = "peer";
+    /** Parameters that name a bar (who runs), not a case (what is measured): never part of a case's key. */
+    static final List<String> LABEL_PARAMS = List.of(DRIVER, PEER, "executor", "variant");
 
     private Comparisons() {}
 
@@ -69,8 +71,7 @@ public final class Comparisons {
         Map<Map<String, String>, List<Comparison.Bar>> byCase = new LinkedHashMap<>();
         for (Measurement m : ms) {
             Map<String, String> caseParams = new TreeMap<>(m.params());
-            caseParams.remove(DRIVER);
-            caseParams.remove(PEER);
+            LABEL_PARAMS.forEach(caseParams::remove);
             Placed p = placed.get(m);
             byCase.computeIfAbsent(caseParams, k -> new ArrayList<>())
                     .add(new Comparison.Bar(label(m, p), p.role(), m, Double.NaN));
@@ -91,10 +92,19 @@ public final class Comparisons {
 
     private static String label(Measurement m, Placed p) {
         return switch (p.role()) {
-            case SUBJECT -> m.params().getOrDefault(DRIVER, "jstore");
+            case SUBJECT -> subjectLabel(m.params());
             case REFERENCE -> referenceLabel(p.method());
             case PEER -> Peers.label(m.params().getOrDefault(PEER, "peer"));
         };
+    }
+
+    /** "overlay", "devmapper runc", "overlay volatile": the driver, then the executor and variant that ran it. */
+    static String subjectLabel(Map<String, String> params) {
+        StringBuilder b = new StringBuilder(params.getOrDefault(DRIVER, "jstore"));
+        if (params.containsKey("executor")) b.append(' ').append(params.get("executor"));
+        String variant = params.getOrDefault("variant", "plain");
+        if (!variant.equals("plain")) b.append(' ').append(variant);
+        return b.toString();
     }
 
     /** "reference: cp (GNU coreutils) 9.1", the versions of the tools it runs. */

@@ -70,9 +70,10 @@ public record Report(String title, List<String> facts, List<Comparison> comparis
     }
 
     static String skipLine(Skips.Skip s) {
-        String who = s.params().getOrDefault("driver", s.params().getOrDefault("peer", ""));
         String method = s.benchmark().substring(s.benchmark().lastIndexOf('.') + 1);
-        String where = s.params().entrySet().stream().filter(e -> !e.getKey().equals("driver") && !e.getKey().equals("peer"))
+        String who = s.params().containsKey("driver") ? Comparisons.subjectLabel(s.params())
+                : s.params().getOrDefault("peer", "");
+        String where = s.params().entrySet().stream().filter(e -> !Comparisons.LABEL_PARAMS.contains(e.getKey()))
                 .map(e -> e.getKey() + "=" + e.getValue()).reduce((a, b) -> a + " " + b).orElse("");
         return (who.isEmpty() ? method : who) + (where.isEmpty() ? "" : " (" + where + ")") + ": " + s.reason();
     }

@@ -2,6 +2,7 @@ package io.jstore.bench.suite;
 
 import io.jstore.bench.Fixtures;
 import io.jstore.bench.Reference;
+import io.jstore.bench.Skips;
 import io.jstore.bench.Subject;
 import io.jstore.bench.Tools;
 import io.jstore.driver.CreateOptions;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -33,7 +35,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * Copy-on-write: the first write into a lower file through a fresh read-write layer, where
  * overlay copies the whole file up (by clone on xfs reflink, by copy on ext4), btrfs and
  * devmapper share extents or blocks, and vfs has copied everything at create already. Each
- * sample is a new layer (made and removed outside the timing).
+ * sample is a new layer (made and removed outside the timing). Overlay also runs with
+ * {@code volatile}.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -74,13 +77,22 @@ public class CowBench {
         @Param({"vfs"})
         public String driver;
 
+        /** plain, or volatile: overlay's option that skips syncs of the upper dir (for throwaway containers). */
+        @Param({"plain", "volatile"})
+        public String variant;
+
         DriverFixture d;
+        CreateOptions options;
         int samples;
         String rw;
         Path target;
 
         @Setup(Level.Trial)
         public void setup(BenchmarkParams bp) throws IOException {
+            if (variant.equals("volatile") && !driver.equals("overlay")) {
+                throw Skips.skip(bp, "volatile is an overlay option; " + driver + " has no such mode");
+            }
+            options = variant.equals("volatile") ? new CreateOptions(0, Map.of("volatile", "true")) : CreateOptions.DEFAULT;
             d = DriverFixture.open(bp, driver, fs, fixtureBytes());
             Path tree = d.scratch("tree");
             Trees.file(tree.resolve(FILE), Trees.bytes(size));
@@ -94,7 +106,7 @@ public class CowBench {
         @Setup(Level.Invocation)
         public void layer() throws IOException {
             rw = "rw" + samples++;
-            d.driver.createReadWrite(rw, "base", CreateOptions.DEFAULT);
+            d.driver.createReadWrite(rw, "base", options);
             target = d.driver.get(rw).resolve(FILE);
         }
 
