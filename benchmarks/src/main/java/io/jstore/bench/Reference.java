@@ -17,6 +17,9 @@ public @interface Reference {
     /** The name of the {@link Subject} method this is the reference of. */
     String of();
 
+    /** The bar's short name in charts: "cp", "bind mount(2)", "tar -x", "runc run", "layers.json". */
+    String label();
+
     /** What it does: "cp --reflink=auto of the same lower file, then the same write". */
     String value();
 

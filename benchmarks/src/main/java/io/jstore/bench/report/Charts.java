@@ -30,6 +30,35 @@ public final class Charts {
                 BitmapEncoder.BitmapFormat.PNG);
     }
 
+    /** Case labels without the parameters every case shares (those go into the axis title). */
+    static List<String> shortLabels(List<Comparison.Case> cases) {
+        java.util.Set<String> shared = sharedKeys(cases);
+        List<String> out = new ArrayList<>();
+        for (Comparison.Case k : cases) {
+            String l = k.params().entrySet().stream().filter(e -> !shared.contains(e.getKey()))
+                    .sorted(Map.Entry.comparingByKey()).map(e -> e.getKey() + "=" + e.getValue())
+                    .reduce((a, b) -> a + " " + b).orElse(k.label());
+            out.add(l);
+        }
+        return out;
+    }
+
+    private static String constants(List<Comparison.Case> cases) {
+        if (cases.size() < 2) return "";
+        String shared = sharedKeys(cases).stream().sorted().map(k -> k + "=" + cases.get(0).params().get(k))
+                .reduce((a, b) -> a + " " + b).orElse("");
+        return shared.isEmpty() ? "" : " (all: " + shared + ")";
+    }
+
+    private static java.util.Set<String> sharedKeys(List<Comparison.Case> cases) {
+        java.util.Set<String> shared = new java.util.TreeSet<>();
+        if (cases.size() < 2) return shared;
+        for (Map.Entry<String, String> e : cases.get(0).params().entrySet()) {
+            if (cases.stream().allMatch(k -> e.getValue().equals(k.params().get(e.getKey())))) shared.add(e.getKey());
+        }
+        return shared;
+    }
+
     static CategoryChart chart(Comparison c) {
         double maxNs = 0;
         double minNs = Double.MAX_VALUE;
@@ -42,8 +71,10 @@ public final class Charts {
         double unit = maxNs >= 1e9 ? 1e9 : maxNs >= 1e6 ? 1e6 : maxNs >= 1e3 ? 1e3 : 1;
         String unitName = unit == 1e9 ? "s" : unit == 1e6 ? "ms" : unit == 1e3 ? "µs" : "ns";
         boolean log = minNs > 0 && maxNs / minNs > 100;
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(c.question())
-                .xAxisTitle("case").yAxisTitle("median time per operation (" + unitName + ")" + (log ? ", log scale" : ""))
+        List<String> categories = shortLabels(c.cases());
+        int width = Math.max(WIDTH, 120 * categories.size() + 300);
+        CategoryChart chart = new CategoryChartBuilder().width(width).height(HEIGHT).title(c.question())
+                .xAxisTitle("case" + constants(c.cases())).yAxisTitle("median time per operation (" + unitName + ")" + (log ? ", log scale" : ""))
                 .build();
         Styler s = chart.getStyler();
         s.setLegendPosition(Styler.LegendPosition.OutsideE);
@@ -52,8 +83,7 @@ public final class Charts {
         // bars start at the axis minimum; on a log axis XChart's default minimum is 0, which it refuses
         if (log) chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(minNs / unit / 3))));
         chart.getStyler().setOverlapped(false);
-
-        List<String> categories = c.cases().stream().map(Comparison.Case::label).toList();
+        if (categories.stream().mapToInt(String::length).max().orElse(0) > 14) chart.getStyler().setXAxisLabelRotation(30);
         Map<String, List<Double>> series = new LinkedHashMap<>();
         for (Comparison.Case k : c.cases()) {
             for (Comparison.Bar b : k.bars()) series.putIfAbsent(b.label(), new ArrayList<>());

@@ -107,11 +107,11 @@ public final class Comparisons {
         return b.toString();
     }
 
-    /** "reference: cp (GNU coreutils) 9.1", the versions of the tools it runs. */
+    /** "reference: cp (cp (GNU coreutils) 9.1)": its short name and the versions of the tools it runs. */
     static String referenceLabel(Method reference) {
-        String[] tools = reference.getAnnotation(Reference.class).tools();
-        if (tools.length == 0) return "reference";
-        return "reference: " + java.util.Arrays.stream(tools).map(Tools::version).collect(Collectors.joining(", "));
+        Reference r = reference.getAnnotation(Reference.class);
+        String versions = java.util.Arrays.stream(r.tools()).map(Tools::version).collect(Collectors.joining(", "));
+        return "reference: " + r.label() + (versions.isEmpty() ? "" : " (" + versions + ")");
     }
 
     static String referenceText(Method subject) {

@@ -130,7 +130,8 @@ public class ApplyBench {
     }
 
     @Benchmark
-    @Reference(of = "apply", value = "GNU tar -xf of the same tar into an empty directory on the same fixture",
+    @Reference(of = "apply", label = "tar -x",
+            value = "GNU tar -xf of the same tar into an empty directory on the same fixture",
             tools = {"tar"})
     public void applyReference(IntoDir s) throws IOException {
         Tools.check(List.of("tar", "--numeric-owner", "-xf", s.tar.toString(), "-C", s.target.toString()));

@@ -154,7 +154,8 @@ public class CowBench {
     }
 
     @Benchmark
-    @Reference(of = "firstWrite", value = "cp --reflink=auto of the same file on the same fixture (a process), "
+    @Reference(of = "firstWrite", label = "cp",
+            value = "cp --reflink=auto of the same file on the same fixture (starting cp, a process, is part of it), "
             + "then the same write into the copy", tools = {"cp"})
     public void firstWriteReference(Copied s) throws IOException {
         Tools.check(List.of("cp", "--reflink=auto", s.lower.toString(), s.copy.toString()));

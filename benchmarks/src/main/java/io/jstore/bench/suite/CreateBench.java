@@ -117,7 +117,8 @@ public class CreateBench {
     }
 
     @Benchmark
-    @Reference(of = "create", value = "cp -a --reflink=auto of the parent's tree on the same fixture (a full copy)",
+    @Reference(of = "create", label = "cp -a",
+            value = "cp -a --reflink=auto of the parent's tree on the same fixture (a full copy)",
             tools = {"cp"})
     public void createReference(Tree s) throws IOException {
         Tools.check(List.of("cp", "-a", "--reflink=auto", s.tree.toString(), s.copy.toString()));

@@ -122,7 +122,8 @@ public class DiffBench {
     }
 
     @Benchmark
-    @Reference(of = "diff", value = "GNU tar -cf of a directory holding only the new files, on the same fixture",
+    @Reference(of = "diff", label = "tar -c",
+            value = "GNU tar -cf of a directory holding only the new files, on the same fixture",
             tools = {"tar"})
     public void diffReference(Dir s) throws IOException {
         Tools.check(List.of("tar", "--numeric-owner", "-C", s.tree.toString(), "-cf", s.out.toString(), "."));

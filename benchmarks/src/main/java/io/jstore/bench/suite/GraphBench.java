@@ -151,7 +151,8 @@ public class GraphBench {
     }
 
     @Benchmark
-    @Reference(of = "lookup", value = "HashMap.get on layers.json loaded whole (the containers/storage design)")
+    @Reference(of = "lookup", label = "layers.json",
+            value = "HashMap.get on layers.json loaded whole (the containers/storage design)")
     public LayerRecord lookupReference(Json s) {
         return s.store.get(s.population.pick());
     }
@@ -165,7 +166,8 @@ public class GraphBench {
     }
 
     @Benchmark
-    @Reference(of = "chain", value = "the same walk through HashMaps of layers.json")
+    @Reference(of = "chain", label = "layers.json",
+            value = "the same walk through HashMaps of layers.json")
     public List<LayerRecord> chainReference(Json s) {
         return s.store.chain(s.population.top());
     }
@@ -184,7 +186,8 @@ public class GraphBench {
     }
 
     @Benchmark
-    @Reference(of = "insert", value = "HashMap.put, then layers.json rewritten whole: temp file, fsync, rename")
+    @Reference(of = "insert", label = "layers.json",
+            value = "HashMap.put, then layers.json rewritten whole: temp file, fsync, rename")
     public LayerRecord insertReference(Json s) throws IOException {
         LayerRecord r = s.population.fresh();
         s.store.put(r);
@@ -203,7 +206,8 @@ public class GraphBench {
     }
 
     @Benchmark
-    @Reference(of = "open", value = "read layers.json whole into HashMaps (Jackson), look up one layer")
+    @Reference(of = "open", label = "layers.json",
+            value = "read layers.json whole into HashMaps (Jackson), look up one layer")
     public LayerRecord openReference(Json s) throws IOException {
         return JsonLayerStore.open(s.dir().resolve("layers.json")).get(s.population.pick());
     }

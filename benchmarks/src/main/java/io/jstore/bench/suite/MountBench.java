@@ -100,7 +100,8 @@ public class MountBench {
     }
 
     @Benchmark
-    @Reference(of = "mount", value = "a bare mount(2) bind of a directory and umount2, whatever N", tools = {"kernel"})
+    @Reference(of = "mount", label = "bind mount(2)",
+            value = "a bare mount(2) bind of a directory and umount2, whatever N", tools = {"kernel"})
     public void mountReference(Bare s) throws IOException {
         Mounts.bind(s.source, s.target, false, false);
         Mounts.unmount(s.target);

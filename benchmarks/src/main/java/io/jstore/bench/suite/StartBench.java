@@ -181,7 +181,8 @@ public class StartBench {
     }
 
     @Benchmark
-    @Reference(of = "start", value = "runc run of one bundle prepared on a plain directory of the same fixture",
+    @Reference(of = "start", label = "runc run",
+            value = "runc run of one bundle prepared on a plain directory of the same fixture",
             tools = {"runc"})
     public void startReference(Prepared s) throws IOException {
         Tools.Result r = Tools.run(List.of("runc", "--root", "/run/jstore-bench/runc", "run", "--bundle",
