@@ -9,26 +9,27 @@ import java.util.Map;
  * briefly, to prove it still works (CI and the test suite).
  */
 public enum Profile {
-    SMOKE(0, 0, 1, 100, Map.of(
-            "layers", List.of("1000"),
-            "lowers", List.of("16"),
-            "size", List.of("1MiB"),
-            "write", List.of("1B"),
-            "sync", List.of("none"),
-            "files", List.of("100"),
-            "executor", List.of("builtin"),
-            "variant", List.of("plain"),
-            "layer", List.of("smallfiles"),
-            "fs", List.of("xfs"))),
-    QUICK(0, 1, 3, 300, Map.of(
-            "layers", List.of("1000", "10000", "100000"),
-            "lowers", List.of("1", "16", "64", "128", "500"),
-            "size", List.of("1MiB", "64MiB"),
-            "write", List.of("1B", "4KiB"),
-            "sync", List.of("none"),
-            "files", List.of("100", "20000"),
-            "layer", List.of("smallfiles", "bigfiles"),
-            "fs", List.of("xfs"))),
+    SMOKE(0, 0, 1, 100, Map.ofEntries(
+            Map.entry("layers", List.of("1000")),
+            Map.entry("lowers", List.of("16")),
+            Map.entry("size", List.of("1MiB")),
+            Map.entry("write", List.of("1B")),
+            Map.entry("sync", List.of("none")),
+            Map.entry("files", List.of("100")),
+            Map.entry("changes", List.of("10")),
+            Map.entry("executor", List.of("builtin")),
+            Map.entry("variant", List.of("plain")),
+            Map.entry("layer", List.of("smallfiles")),
+            Map.entry("fs", List.of("xfs")))),
+    QUICK(0, 1, 3, 300, Map.ofEntries(
+            Map.entry("layers", List.of("1000", "10000", "100000")),
+            Map.entry("lowers", List.of("1", "16", "64", "128", "500")),
+            Map.entry("size", List.of("1MiB", "64MiB")),
+            Map.entry("write", List.of("1B", "4KiB")),
+            Map.entry("sync", List.of("none")),
+            Map.entry("files", List.of("100", "20000")),
+            Map.entry("layer", List.of("smallfiles", "bigfiles")),
+            Map.entry("fs", List.of("xfs")))),
     /** The suites' own annotations: every parameter value, forked JVMs, longer iterations. */
     FULL(-1, -1, -1, -1, Map.of());
 

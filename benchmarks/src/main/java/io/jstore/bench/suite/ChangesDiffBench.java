@@ -139,7 +139,8 @@ public class ChangesDiffBench {
     }
 
     @Benchmark
-    @Reference(of = "diff", value = "the naive diff (TreeDiff: both trees walked, same tar writer) of the same shape on the same fixture")
+    @Reference(of = "diff", label = "naive diff",
+            value = "the naive diff (TreeDiff: both trees walked, same tar writer) of the same shape on the same fixture")
     public void diffReference(Naive s, Blackhole bh) throws IOException {
         Sink sink = new Sink();
         Layers.diff(s.lower, s.upper, sink);
