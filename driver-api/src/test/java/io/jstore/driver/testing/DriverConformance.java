@@ -136,6 +136,65 @@ public abstract class DriverConformance extends ContentChecks {
         driver.remove("base");
     }
 
+    /**
+     * Guards against check-then-act races between threads: two winners of one id, or a child
+     * made on a parent that a concurrent remove deleted.
+     */
+    @Test
+    void racingCreatesAndRemovesHaveOneWinnerAndLeaveNoOrphan() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            importLayer("p", null, new TestTars().file("a", "a").bytes());
+            List<Future<Boolean>> same = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                same.add(pool.submit(() -> {
+                    try {
+                        driver.create("same", "p", CreateOptions.DEFAULT);
+                        return true;
+                    } catch (DriverException.ExistsException e) {
+                        return false;
+                    }
+                }));
+            }
+            int winners = 0;
+            for (Future<Boolean> f : same) if (f.get()) winners++;
+            assertEquals(1, winners, "creators of one id that all succeeded");
+            driver.remove("same");
+            for (int round = 0; round < 10; round++) {
+                Future<Boolean> removed = pool.submit(() -> {
+                    try {
+                        driver.remove("p");
+                        return true;
+                    } catch (DriverException.LayerInUseException e) {
+                        return false;
+                    }
+                });
+                Future<Boolean> child = pool.submit(() -> {
+                    try {
+                        driver.create("c", "p", CreateOptions.DEFAULT);
+                        return true;
+                    } catch (DriverException.NotFoundException e) {
+                        return false;
+                    }
+                });
+                boolean r = removed.get();
+                boolean c = child.get();
+                assertTrue(r != c, "round " + round + ": remove " + r + ", child " + c);
+                assertEquals(c, driver.exists("c"));
+                assertEquals(!r, driver.exists("p"));
+                if (c) {
+                    assertEquals(List.of("a"), ContentChecks.names(driver.get("c")), "round " + round);
+                    driver.put("c");
+                    driver.remove("c");
+                    driver.remove("p");
+                }
+                importLayer("p", null, new TestTars().file("a", "a").bytes());
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** Guards against removing what is in use, leaving records behind, and ids that cannot be reused. */
     @Test
     void removeRefusesParentsAndMountedLayersAndFreesTheId() throws IOException {
