@@ -71,7 +71,9 @@ public final class BuiltinExecutor implements Executor {
     public Container start(Bundle bundle, Stdio stdio, boolean detach) throws IOException {
         OciSpec.Linux linux = bundle.spec().linux();
         Cgroup cgroup = Cgroup.create(CgroupLayout.detect(), linux.cgroupsPath(), linux.resources());
+        // only root may reach a sync socket: whoever connects first could tell the shim "go"
         Files.createDirectories(SOCKETS);
+        Files.setPosixFilePermissions(SOCKETS, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
         Path sock = SOCKETS.resolve(UUID.randomUUID() + ".sock");
         Process proc = null;
         SocketChannel ch = null;

@@ -61,7 +61,10 @@ public final class ContainerRuntime {
             Identity who = identity(id, user);
             OciSpec spec = SpecBuilder.build(id, r.options(), img, who);
             List<MountSpec> root = graph.mounts(id);
-            Path dir = Files.createDirectories(dir(id));
+            // the bundle holds the container's environment (often secrets): root's alone
+            Files.createDirectories(home);
+            Path dir = Files.createDirectories(dir(id), java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
             Bundle bundle = Bundle.write(dir.resolve("bundle"), id, spec, root);
             Files.writeString(dir.resolve("runtime"), executor.name());
             Files.write(dir.resolve("command"), spec.process().args());
