@@ -24,6 +24,7 @@ final class TarReader {
     private final byte[] block = new byte[BLOCK];
     private long remaining;
     private long padding;
+    private SparseMap sparse;
     private String current = "";
     private Map<String, String> globalPax = Map.of();
 
@@ -63,13 +64,11 @@ final class TarReader {
                 continue;
             }
             Map<String, String> p = pax == null ? globalPax : pax;
-            String name = p.getOrDefault("path", longName != null ? longName : rawName);
+            String name = p.getOrDefault("GNU.sparse.name", p.getOrDefault("path", longName != null ? longName : rawName));
             current = name;
             if (name.isEmpty()) throw new LayerFormatException(name, "empty name");
             if (name.indexOf('\0') >= 0) throw new LayerFormatException(name, "NUL in name");
-            if (p.keySet().stream().anyMatch(k -> k.startsWith("GNU.sparse."))) {
-                throw new LayerFormatException(name, "GNU sparse entries are not supported");
-            }
+            boolean sparseFile = p.keySet().stream().anyMatch(k -> k.startsWith("GNU.sparse."));
             if (type == 'S') throw new LayerFormatException(name, "GNU sparse entries are not supported");
             if (type == '\0' || type == '7') type = TarEntry.REGULAR;
             if ("0123456".indexOf(type) < 0) throw new LayerFormatException(name, "unsupported entry type '" + type + "'");
@@ -88,12 +87,23 @@ final class TarReader {
             }
             remaining = size;
             padding = (BLOCK - size % BLOCK) % BLOCK;
+            sparse = null;
+            if (sparseFile) {
+                if (type != TarEntry.REGULAR) throw new LayerFormatException(name, "GNU sparse records on a " + type + " entry");
+                sparse = SparseMap.read(name, p, this::archived, size);
+                size = sparse.realSize();
+            }
             return new TarEntry(name, type, mode, uid, gid, size, mtime, atime, link, major, minor, xattrs);
         }
     }
 
     /** Reads the current entry's data; -1 at its end, a {@link LayerFormatException} if the stream ends first. */
     int read(byte[] buf, int off, int len) throws IOException {
+        return sparse != null ? sparse.read(this::archived, buf, off, len) : archived(buf, off, len);
+    }
+
+    /** The entry's bytes as archived (for a sparse file: its map and data segments). */
+    private int archived(byte[] buf, int off, int len) throws IOException {
         if (remaining == 0) return -1;
         int n = in.read(buf, off, (int) Math.min(len, remaining));
         if (n < 0) throw new LayerFormatException(current, "truncated: " + remaining + " bytes of data missing");
@@ -103,7 +113,7 @@ final class TarReader {
 
     /** Bytes of the current entry's data not yet read. */
     long remaining() {
-        return remaining;
+        return sparse != null ? sparse.remaining() : remaining;
     }
 
     private boolean readBlock() throws IOException {

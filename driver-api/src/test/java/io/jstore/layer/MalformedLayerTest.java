@@ -157,6 +157,37 @@ class MalformedLayerTest {
         }
     }
 
+    @Test
+    void sparseMapsThatLieAreRefused() {
+        String[][] cases = {
+            {"100", "99999999\n"},                 // a million-billion segments claimed
+            {"100", "2\n0\n50\n40\n20\n"},      // segments overlap
+            {"10", "1\n5\n20\n"},                // a segment past the file's end
+            {"100", "1\n0\n4000\n"},             // more data claimed than archived
+            {"100", "1\nx\n"},                    // not a number
+        };
+        for (String[] c : cases) {
+            byte[] map = c[1].getBytes(StandardCharsets.US_ASCII);
+            byte[] data = Arrays.copyOf(map, 512 + 16);
+            TarEntry e = new TarEntry("GNUSparseFile.1/f", TarEntry.REGULAR, 0644, 0, 0, data.length, 0, -1, "", 0, 0, Map.of());
+            byte[] tar = new TestTar().pax(pax("GNU.sparse.major=1", "GNU.sparse.minor=0", "GNU.sparse.name=f",
+                    "GNU.sparse.realsize=" + c[0])).entry(e, data).build();
+            LayerFormatException x = fails(tar);
+            names(x, "f");
+        }
+    }
+
+    private static byte[] pax(String... records) {
+        StringBuilder b = new StringBuilder();
+        for (String r : records) {
+            String line = " " + r + "\n";
+            int len = line.length() + 2;
+            if (Integer.toString(len).length() > 2) len++;
+            b.append(len).append(line);
+        }
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
     private static void fixChecksum(byte[] tar) {
         Arrays.fill(tar, 148, 156, (byte) ' ');
         long sum = 0;

@@ -38,7 +38,7 @@ public final class Tools {
     /** {@code tar} with the options that keep what a rootfs holds: PAX, xattrs of every namespace, numeric owners. */
     public static List<String> tarCreate(Path dir, Path archive) {
         List<String> cmd = new ArrayList<>(List.of("tar", "--format=posix", "--xattrs", "--xattrs-include=*",
-                "--numeric-owner", "-C", dir.toString(), "-cf", archive.toString(), "."));
+                "--numeric-owner", "--sparse", "-C", dir.toString(), "-cf", archive.toString(), "."));
         return cmd;
     }
 }
