@@ -21,8 +21,11 @@ import java.util.Map;
 public final class GraphChild {
     private GraphChild() {}
 
+    /** The system property naming the driver the child opens the store with. */
+    static final String DRIVER = "jstore.test.driver";
+
     public static void main(String[] args) throws Exception {
-        try (Graph g = Graph.open(Path.of(args[1]), TestDriver.NAME)) {
+        try (Graph g = Graph.open(Path.of(args[1]), System.getProperty(DRIVER, TestDriver.NAME))) {
             switch (args[0]) {
                 case "import" -> ImageImporter.importPath(g, Path.of(args[2]), args.length > 3 ? List.of(args[3]) : List.of(),
                         ImportProgress.NONE);

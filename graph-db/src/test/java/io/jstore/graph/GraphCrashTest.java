@@ -32,6 +32,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class GraphCrashTest {
     private final ScratchFilesystem fs;
     private final Path image;
+    /** The driver under test; {@link OverlayGraphCrashTest} runs every crash again over overlay. */
+    protected String driver = TestDriver.NAME;
     private int n;
 
     GraphCrashTest(@Scratch(type = FsType.XFS, sizeMiB = 512) ScratchFilesystem fs) throws IOException {
@@ -47,15 +49,30 @@ class GraphCrashTest {
         return fs.root().resolve("store-" + n++);
     }
 
-    private static void crashAt(String point, String... args) throws Exception {
-        try (ChildJvm c = ChildJvm.start(List.of("-Djstore.crash=" + point), GraphChild.class, args)) {
+    private void crashAt(String point, String... args) throws Exception {
+        try (ChildJvm c = ChildJvm.start(List.of("-Djstore.crash=" + point, "-D" + GraphChild.DRIVER + "=" + driver),
+                GraphChild.class, args)) {
             assertEquals(CrashPoints.HALT_STATUS, c.waitFor(), "the child halted at " + point);
         }
     }
 
-    private static void run(String... args) throws Exception {
-        try (ChildJvm c = ChildJvm.start(GraphChild.class, args)) {
+    private void run(String... args) throws Exception {
+        try (ChildJvm c = child(args)) {
             assertEquals(0, c.waitFor(), String.join(" ", args));
+        }
+    }
+
+    private ChildJvm child(String... args) throws java.io.IOException {
+        return ChildJvm.start(List.of("-D" + GraphChild.DRIVER + "=" + driver), GraphChild.class, args);
+    }
+
+    /** Consistent records, and no mount left under the store that no live holder explains. */
+    private static void assertRepaired(Graph g, Path root) throws IOException {
+        GraphTest.assertConsistent(g);
+        List<String> held = new ArrayList<>();
+        for (MountRecord m : g.db().read(GraphTxn::allMounts)) if (m.holders().stream().anyMatch(MountRecord.Holder::alive)) held.add(m.cacheId());
+        for (io.jstore.linux.MountInfo.Entry e : io.jstore.linux.MountInfo.under(root)) {
+            assertTrue(held.stream().anyMatch(id -> e.mountPoint().toString().contains(id)), "leaked mount " + e.mountPoint());
         }
     }
 
@@ -64,8 +81,8 @@ class GraphCrashTest {
     void anImportKilledAtEveryStep(String point) throws Exception {
         Path root = newRoot();
         crashAt(point, "import", root.toString(), image.toString());
-        try (Graph g = Graph.open(root, TestDriver.NAME)) {
-            GraphTest.assertConsistent(g);
+        try (Graph g = Graph.open(root, driver)) {
+            assertRepaired(g, root);
             if (point.equals("image.committed")) {
                 assertEquals(1, g.images().size(), "committed before the crash: kept whole");
                 assertEquals(2, g.layers().size());
@@ -78,7 +95,7 @@ class GraphCrashTest {
             // And the store still works: the same import now succeeds.
             ImageImporter.importPath(g, image, List.of(), ImportProgress.NONE);
             assertEquals(2, g.layers().size());
-            GraphTest.assertConsistent(g);
+            assertRepaired(g, root);
         }
     }
 
@@ -88,12 +105,12 @@ class GraphCrashTest {
         Path root = newRoot();
         run("import", root.toString(), image.toString());
         crashAt(point, "container", root.toString(), "crash:1", "c1");
-        try (Graph g = Graph.open(root, TestDriver.NAME)) {
-            GraphTest.assertConsistent(g);
+        try (Graph g = Graph.open(root, driver)) {
+            assertRepaired(g, root);
             assertEquals(point.equals("container.published") ? 1 : 0, g.containers().size());
             if (g.containers().isEmpty()) g.createContainer("c1", "crash:1", Map.of());
             g.removeContainer("c1");
-            GraphTest.assertConsistent(g);
+            assertRepaired(g, root);
         }
     }
 
@@ -102,22 +119,22 @@ class GraphCrashTest {
         Path root = newRoot();
         run("import", root.toString(), image.toString());
         String top;
-        try (Graph g = Graph.open(root, TestDriver.NAME)) {
+        try (Graph g = Graph.open(root, driver)) {
             top = g.image("crash:1").topChainId();
         }
         crashAt("mount.recorded", "mount", root.toString(), top);
-        try (ChildJvm c = ChildJvm.start(GraphChild.class, "mount", root.toString(), top)) {
+        try (ChildJvm c = child("mount", root.toString(), top)) {
             c.await("mounted");
-            try (Graph g = Graph.open(root, TestDriver.NAME)) {
+            try (Graph g = Graph.open(root, driver)) {
                 assertEquals(1, g.mountsOf(top).count(), "the live holder counts, the killed one does not");
             }
             c.kill();
         }
-        try (Graph g = Graph.open(root, TestDriver.NAME)) {
+        try (Graph g = Graph.open(root, driver)) {
             assertEquals(0, g.mountsOf(top).count());
             g.removeImage("crash:1");
             assertEquals(2, g.gc().removedLayers().size(), "no dead holder keeps a layer");
-            GraphTest.assertConsistent(g);
+            assertRepaired(g, root);
         }
     }
 
@@ -128,14 +145,14 @@ class GraphCrashTest {
         run("import", root.toString(), image.toString());
         run("container", root.toString(), "crash:1", "c1");
         crashAt(point, "rm-container", root.toString(), "c1");
-        try (Graph g = Graph.open(root, TestDriver.NAME)) {
-            GraphTest.assertConsistent(g);
+        try (Graph g = Graph.open(root, driver)) {
+            assertRepaired(g, root);
             assertTrue(g.containers().isEmpty(), "claimed before the crash: gone");
             g.removeImage("crash:1");
         }
         crashAt(point, "gc", root.toString());
-        try (Graph g = Graph.open(root, TestDriver.NAME)) {
-            GraphTest.assertConsistent(g);
+        try (Graph g = Graph.open(root, driver)) {
+            assertRepaired(g, root);
             g.gc();
             assertTrue(g.layers().isEmpty());
             assertTrue(g.driver().ids().isEmpty());
@@ -155,25 +172,25 @@ class GraphCrashTest {
         Path root = newRoot();
         Random random = new Random(42);
         for (int round = 0; round < 6; round++) {
-            try (ChildJvm c = ChildJvm.start(GraphChild.class, "import", root.toString(), big.toString())) {
+            try (ChildJvm c = child("import", root.toString(), big.toString())) {
                 Thread.sleep(400 + random.nextInt(2500));
                 c.kill();
             }
-            try (Graph g = Graph.open(root, TestDriver.NAME)) {
-                GraphTest.assertConsistent(g);
+            try (Graph g = Graph.open(root, driver)) {
+                assertRepaired(g, root);
                 g.removeImage("big:1"); // whether or not that run got so far
             } catch (GraphException.NotFoundException e) {
-                try (Graph g = Graph.open(root, TestDriver.NAME)) {
-                    GraphTest.assertConsistent(g);
+                try (Graph g = Graph.open(root, driver)) {
+                    assertRepaired(g, root);
                 }
             }
         }
-        try (Graph g = Graph.open(root, TestDriver.NAME)) {
+        try (Graph g = Graph.open(root, driver)) {
             g.gc();
             assertTrue(g.layers().isEmpty());
             ImageImporter.importPath(g, big, List.of(), ImportProgress.NONE);
             assertEquals(6, g.layers().size());
-            GraphTest.assertConsistent(g);
+            assertRepaired(g, root);
         }
     }
 }
