@@ -26,7 +26,9 @@ public final class FileClone {
     }
 
     /**
-     * Copies {@code length} bytes from the current offsets with {@code copy_file_range}.
+     * Copies {@code length} bytes from the current offsets with {@code copy_file_range}, or
+     * with read/write where the kernel refuses that between the two files (since 5.19 it
+     * refuses EXDEV between filesystems of different types, e.g. ext4 to xfs).
      * Returns the bytes copied, which is less than asked only at end of input.
      */
     public static long copyRange(Fd src, Fd dst, long length) throws SyscallException {
@@ -35,10 +37,40 @@ public final class FileClone {
             long n = Library.LIBC.copy_file_range(src.number(), null, dst.number(), null,
                     Math.min(length - done, 1L << 30), 0);
             if (n < 0) {
-                if (Library.errno() == Errno.EINTR) continue;
-                throw SyscallException.last("copy_file_range", src.description(), dst.description());
+                int errno = Library.errno();
+                if (errno == Errno.EINTR) continue;
+                if (done == 0 && (errno == Errno.EXDEV || errno == Errno.ENOSYS || errno == Errno.EOPNOTSUPP)) {
+                    return readWrite(src, dst, length);
+                }
+                throw SyscallException.of("copy_file_range", errno, src.description(), dst.description());
             }
             if (n == 0) break;
+            done += n;
+        }
+        return done;
+    }
+
+    private static long readWrite(Fd src, Fd dst, long length) throws SyscallException {
+        byte[] buf = new byte[1 << 20];
+        long done = 0;
+        while (done < length) {
+            long n = Library.LIBC.read(src.number(), buf, Math.min(buf.length, length - done));
+            if (n < 0) {
+                if (Library.errno() == Errno.EINTR) continue;
+                throw SyscallException.last("read", src.description());
+            }
+            if (n == 0) break;
+            byte[] chunk = n == buf.length ? buf : java.util.Arrays.copyOf(buf, (int) n);
+            long written = 0;
+            while (written < n) {
+                byte[] rest = written == 0 ? chunk : java.util.Arrays.copyOfRange(chunk, (int) written, (int) n);
+                long w = Library.LIBC.write(dst.number(), rest, n - written);
+                if (w < 0) {
+                    if (Library.errno() == Errno.EINTR) continue;
+                    throw SyscallException.last("write", dst.description());
+                }
+                written += w;
+            }
             done += n;
         }
         return done;

@@ -111,6 +111,16 @@ class FileCloneTest {
     }
 
     @Test
+    void copyBetweenFilesystemsOfDifferentTypes(@Scratch(type = FsType.EXT4, sizeMiB = 64) ScratchFilesystem ext4,
+            @Scratch(type = FsType.TMPFS, sizeMiB = 64) ScratchFilesystem tmpfs) throws Exception {
+        Path src = ext4.root().resolve("sparse");
+        sparse(src);
+        Path dst = tmpfs.root().resolve("copy");
+        assertFalse(FileClone.copy(src, dst, 0600), "no clone across filesystems");
+        assertArrayEquals(Files.readAllBytes(src), Files.readAllBytes(dst));
+    }
+
+    @Test
     void copyOnXfsIsAClone(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
         Path src = fs.root().resolve("sparse");
         sparse(src);

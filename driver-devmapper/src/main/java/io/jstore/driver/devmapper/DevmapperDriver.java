@@ -2,6 +2,7 @@ package io.jstore.driver.devmapper;
 
 import io.jstore.driver.CreateOptions;
 import io.jstore.driver.DriverException;
+import io.jstore.driver.DriverStatus;
 import io.jstore.driver.MountSpec;
 import io.jstore.driver.support.AbstractDriver;
 import io.jstore.driver.support.DriverHome;
@@ -11,7 +12,10 @@ import io.jstore.driver.support.LayerRecord;
 import io.jstore.linux.Filesystems;
 import io.jstore.linux.MountInfo;
 import io.jstore.linux.Mounts;
+import io.jstore.layer.ApplyOptions;
+import io.jstore.layer.Layers;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +49,8 @@ final class DevmapperDriver extends AbstractDriver {
     static final String NAME = "devmapper";
     private static final String POOL = "pool";
     private static final String MNT = "mnt";
+    // below this much free pool space, a device's I/O error is taken for the pool running out
+    private static final long POOL_FULL_MARGIN = 16L << 20;
 
     private final ThinPool pool;
     private final BaseDevice.Made base;
@@ -126,6 +132,7 @@ final class DevmapperDriver extends AbstractDriver {
                     + " bytes; every device has the base size " + base.sizeBytes() + " (" + DevmapperOptions.BASESIZE
                     + ")", id, null);
         }
+        requireFreeSpace(id, mountPoint(id), null);
         String origin = record.parent() == null ? BaseDevice.NAME : record.parent();
         // what the parent's filesystem holds only in memory must reach its device before the
         // snapshot shares the device's blocks
@@ -161,11 +168,65 @@ final class DevmapperDriver extends AbstractDriver {
         Path device = pool.activate(id);
         try {
             Mounts.mount(device.toString(), target, base.fs().type(), base.fs().mountOptions());
+        } catch (IOException e) {
+            throw noSpaceIfPoolFull(id, target, e);
         } finally {
             // mounted: the mount now holds the device, which goes with the last unmount;
             // not mounted: nothing holds it, and it goes now
             pool.deactivate(id);
         }
+    }
+
+    /**
+     * Applies onto the mounted filesystem and syncs it before the put: a device's filesystem
+     * sees its own free space, not the pool's, so a full pool shows only as failed writeback
+     * (which syncfs reports) or failed I/O, and is reported as ENOSPC here.
+     */
+    @Override
+    protected long applyLayer(String id, String parent, InputStream in) throws IOException {
+        requireFreeSpace(id, mountPoint(id), null);
+        Path root = get(id);
+        try {
+            long n = Layers.apply(in, root, ApplyOptions.DEFAULT).uncompressedBytes();
+            Filesystems.syncfs(root);
+            requireFreeSpace(id, root, null);
+            return n;
+        } catch (IOException e) {
+            throw noSpaceIfPoolFull(id, root, e);
+        } finally {
+            put(id);
+        }
+    }
+
+    /** {@code e} as ENOSPC when the pool has no room left (the device's I/O failed because of it). */
+    private IOException noSpaceIfPoolFull(String id, Path path, IOException e) {
+        if (e instanceof DriverException.NoSpaceException) return e;
+        try {
+            requireFreeSpace(id, path, e);
+        } catch (DriverException.NoSpaceException full) {
+            return full;
+        } catch (IOException u) {
+            e.addSuppressed(u);
+        }
+        return e;
+    }
+
+    /**
+     * Fails with ENOSPC when the pool has less than {@link #POOL_FULL_MARGIN} free (Docker's
+     * dm.min_free_space): a pool filled to the last block cannot even record the removal of
+     * the layer that filled it.
+     */
+    private void requireFreeSpace(String id, Path path, IOException cause) throws IOException {
+        PoolUsage u = pool.usage();
+        if (u.dataTotal() - u.dataUsed() >= POOL_FULL_MARGIN) return;
+        // btrfs returns deleted files' space at its next commit, xfs after background inode
+        // work: a sync of the home's filesystem settles both before saying full
+        Filesystems.syncfs(home.path());
+        u = pool.usage();
+        if (u.dataTotal() - u.dataUsed() >= POOL_FULL_MARGIN) return;
+        throw new DriverException.NoSpaceException(NAME + ": layer " + id + " at " + path + ": the " + pool.kind()
+                + " pool is full (" + u.dataUsed() + " of " + u.dataTotal() + " bytes used, " + POOL_FULL_MARGIN
+                + " must stay free)" + (cause == null ? "" : ": " + cause.getMessage()), id, path, cause);
     }
 
     @Override
@@ -200,6 +261,21 @@ final class DevmapperDriver extends AbstractDriver {
             for (ThinDevice d : pool.list()) pool.deactivate(d.name());
         } catch (IOException e) {
             throw Failures.map(NAME, "cleanup", "-", home.path(), e);
+        }
+    }
+
+    /**
+     * As the shared status, but without probing the home with test files: layers live in the
+     * devices' own filesystems (which have d_type), and a probe's writes fail on a full pool.
+     */
+    @Override
+    public DriverStatus status() throws DriverException {
+        try {
+            int layers = 0;
+            for (String id : records.ids()) if (records.complete(id)) layers++;
+            return new DriverStatus(NAME, Filesystems.statfs(home.path()).type(), true, layers, statusDetails());
+        } catch (IOException e) {
+            throw Failures.map(NAME, "status of", "-", home.path(), e);
         }
     }
 

@@ -114,13 +114,14 @@ public final class DmThinPool implements ThinPool {
         Path meta = sparse(dir.resolve("metadata.img"), metadataBytes);
         Path data = sparse(dir.resolve("data.img"), dataBytes);
         long sectors = Files.size(data) / 512 / BLOCK_SECTORS * BLOCK_SECTORS;
+        // error_if_no_space: a full pool fails writes at once (the default queues them for 60 s);
         // the pool's table holds both loop devices open, so they outlive our descriptors
         // (autoclear unbinds them when the pool device goes)
         try (LoopDevice m = LoopDevice.attach(meta, false, false); LoopDevice d = LoopDevice.attach(data, false, false)) {
             DeviceMapper.create(poolName(), prefix.toUpperCase() + "-POOL");
             try {
                 DeviceMapper.load(poolName(), List.of(new DeviceMapper.Target(0, sectors, "thin-pool",
-                        devNo(m) + " " + devNo(d) + " " + BLOCK_SECTORS + " 0 0")));
+                        devNo(m) + " " + devNo(d) + " " + BLOCK_SECTORS + " 0 1 error_if_no_space")));
                 DeviceMapper.resume(poolName());
             } catch (IOException e) {
                 DeviceMapper.remove(poolName(), false);

@@ -25,8 +25,10 @@ import java.util.Optional;
  * copy of what the device's own filesystem caches).
  *
  * <p>Crash safety: an image is made before the metadata naming it is committed, and the
- * metadata forgets a device before its image is unlinked. So a crash leaves at most an image
- * no metadata names, which {@link #open} deletes, or a metadata commit that never happened.
+ * metadata forgets a device before its image is unlinked (unless the pool filesystem is too
+ * full for the metadata write). So a crash leaves an image no metadata names, which
+ * {@link #open} deletes, a device whose image is gone, which it forgets, or a metadata commit
+ * that never happened.
  *
  * <p>Loop devices are bound with autoclear: one this object attached goes away when it is
  * deactivated or this pool is closed, or, if a filesystem on it is still mounted, when that
@@ -208,10 +210,26 @@ public final class ReflinkPool implements ThinPool {
             ThinDevice d = existing(state, name);
             Optional<Path> active = bound(d);
             if (active.isPresent()) throw new PoolException.DeviceActiveException(dir, name, active.get());
-            store.commit(state.without(name));
+            try {
+                store.commit(state.without(name));
+            } catch (IOException e) {
+                if (!isNoSpace(e)) throw e;
+                // a full pool filesystem has no room for the new metadata: free the image first
+                // (a crash now leaves metadata naming a device without image, which open forgets)
+                Files.deleteIfExists(image(d));
+                store.commit(state.without(name));
+            }
             Files.deleteIfExists(image(d));
             PoolStore.syncDirectory(image(d).getParent());
         }
+    }
+
+    private static boolean isNoSpace(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof SyscallException.NoSpaceException) return true;
+            if (c.getMessage() != null && c.getMessage().contains("No space left on device")) return true;
+        }
+        return false;
     }
 
     @Override
@@ -268,7 +286,9 @@ public final class ReflinkPool implements ThinPool {
     public PoolUsage usage() throws IOException {
         Filesystems.StatFs fs = Filesystems.statfs(dir);
         long total = fs.blocks() * fs.blockSize();
-        long used = (fs.blocks() - fs.blocksFree()) * fs.blockSize();
+        // what is still available, not what is free: btrfs counts as free chunk space its data
+        // cannot use, and the reserved blocks of other filesystems are not ours either
+        long used = (fs.blocks() - fs.blocksAvailable()) * fs.blockSize();
         return new PoolUsage(used, total, store.size(), total);
     }
 
