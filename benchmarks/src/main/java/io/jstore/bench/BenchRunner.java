@@ -80,6 +80,7 @@ public final class BenchRunner {
         // JMH allows one run per machine (/tmp/jmh.lock) so runs do not disturb each other's
         // timings; a smoke run times nothing worth protecting and must not fail beside one
         if (plan.profile() == Profile.SMOKE) System.setProperty("jmh.ignoreLock", "true");
+        else awaitJmhLock(progress);
         Progress shown = new Progress(progress, included);
         List<RunResult> results = new ArrayList<>();
         for (SuiteRun run : runs) {
@@ -93,6 +94,35 @@ public final class BenchRunner {
         progress.println("jstore bench: report in " + html + " and " + out.resolve("report.md"));
         progress.flush();
         return html;
+    }
+
+    /**
+     * Waits while another JMH run holds its machine lock (a colleague's test suite runs the
+     * smoke suites), instead of failing the whole bench at once; at most half an hour.
+     */
+    private static void awaitJmhLock(PrintWriter progress) throws IOException {
+        Path lock = Path.of(System.getProperty("java.io.tmpdir"), "jmh.lock");
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(30);
+        boolean said = false;
+        while (true) {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lock,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                 java.nio.channels.FileLock l = ch.tryLock()) {
+                if (l != null) return;
+            }
+            if (System.nanoTime() > deadline) return;  // JMH itself then says who holds it
+            if (!said) {
+                progress.println("jstore bench: another JMH run holds " + lock + "; waiting for it to end");
+                progress.flush();
+                said = true;
+            }
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for " + lock, e);
+            }
+        }
     }
 
     /** One suite's JMH run: its options, its fixture filesystems, how many benchmarks it makes. */
