@@ -26,8 +26,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Runs the chosen suites with JMH's Runner API (in this JVM for quick and smoke, forked for
- * full), keeps JMH's JSON in the report directory, then writes the report. Benchmarks that
+ * Runs the chosen suites with JMH's Runner API (in this JVM for smoke, forked otherwise), keeps JMH's JSON in the report directory, then writes the report. Benchmarks that
  * cannot run here (no driver, no peer, a driver refusing the fixture) are recorded in
  * {@link Skips} with the reason instead of failing the run.
  */
@@ -163,12 +162,14 @@ public final class BenchRunner {
     /** How many benchmark runs a method makes under the profile: the product of its parameters' values. */
     static int count(Method m, Profile profile, int drivers, int peers, int fixtures) {
         int n = 1;
-        for (Map.Entry<String, List<String>> e : profile.params.entrySet()) {
-            if (!e.getKey().equals("fs") && Suites.hasParam(m, e.getKey())) n *= e.getValue().size();
+        for (Map.Entry<String, List<String>> e : Suites.params(m).entrySet()) {
+            n *= switch (e.getKey()) {
+                case "driver" -> drivers;
+                case "peer" -> peers;
+                case "fs" -> fixtures;
+                default -> profile.params.getOrDefault(e.getKey(), e.getValue()).size();
+            };
         }
-        if (Suites.hasParam(m, "fs")) n *= fixtures;
-        if (Suites.hasParam(m, "driver")) n *= drivers;
-        if (Suites.hasParam(m, "peer")) n *= peers;
         return n;
     }
 

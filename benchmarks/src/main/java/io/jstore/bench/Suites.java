@@ -32,6 +32,20 @@ public final class Suites {
                 .sorted(java.util.Comparator.comparing(Method::getName)).toList();
     }
 
+    /** Every JMH parameter of a benchmark method's states, with the values its annotation gives. */
+    public static java.util.Map<String, List<String>> params(Method benchmark) {
+        java.util.Map<String, List<String>> out = new java.util.TreeMap<>();
+        for (Class<?> state : benchmark.getParameterTypes()) {
+            for (Class<?> c = state; c != null && c != Object.class; c = c.getSuperclass()) {
+                for (Field f : c.getDeclaredFields()) {
+                    Param p = f.getAnnotation(Param.class);
+                    if (p != null) out.putIfAbsent(f.getName(), List.of(p.value()));
+                }
+            }
+        }
+        return out;
+    }
+
     /** Whether a benchmark method's states declare a JMH parameter of this name. */
     public static boolean hasParam(Method benchmark, String name) {
         for (Class<?> state : benchmark.getParameterTypes()) {

@@ -68,7 +68,7 @@ final class HtmlReport {
         }
         if (!c.skips().isEmpty()) {
             h.append("<p>Skipped or failed:</p><ul>");
-            for (Skips.Skip s : c.skips()) h.append("<li>").append(esc(Report.skipLine(s))).append("</li>");
+            for (String line : Report.skipLines(c.skips())) h.append("<li>").append(esc(line)).append("</li>");
             h.append("</ul>\n");
         }
     }

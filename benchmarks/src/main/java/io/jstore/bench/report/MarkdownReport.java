@@ -63,7 +63,7 @@ final class MarkdownReport {
         }
         if (!c.skips().isEmpty()) {
             md.append("\nSkipped or failed:\n\n");
-            for (Skips.Skip s : c.skips()) md.append("- ").append(cell(Report.skipLine(s))).append('\n');
+            for (String line : Report.skipLines(c.skips())) md.append("- ").append(cell(line)).append('\n');
         }
     }
 

@@ -69,12 +69,28 @@ public record Report(String title, List<String> facts, List<Comparison> comparis
         return out;
     }
 
-    static String skipLine(Skips.Skip s) {
-        String method = s.benchmark().substring(s.benchmark().lastIndexOf('.') + 1);
-        String who = s.params().containsKey("driver") ? Comparisons.subjectLabel(s.params())
-                : s.params().getOrDefault("peer", "");
-        String where = s.params().entrySet().stream().filter(e -> !Comparisons.LABEL_PARAMS.contains(e.getKey()))
-                .map(e -> e.getKey() + "=" + e.getValue()).reduce((a, b) -> a + " " + b).orElse("");
-        return (who.isEmpty() ? method : who) + (where.isEmpty() ? "" : " (" + where + ")") + ": " + s.reason();
+    /**
+     * One line per driver (or peer) and reason, listing the cases it covers: a driver refusing
+     * the fixture refuses it in every case, and the report should say so once. Scratch paths
+     * differ per case and are shown as {@code <fixture>}.
+     */
+    static List<String> skipLines(List<Skips.Skip> skips) {
+        java.util.Map<String, List<String>> cases = new java.util.LinkedHashMap<>();
+        for (Skips.Skip s : skips) {
+            String who = s.params().containsKey("driver") ? Comparisons.subjectLabel(s.params())
+                    : s.params().getOrDefault("peer", s.benchmark().substring(s.benchmark().lastIndexOf('.') + 1));
+            String reason = s.reason().replaceAll("/var/tmp/jstore-scratch/[^ :]*", "<fixture>");
+            String where = s.params().entrySet().stream().filter(e -> !Comparisons.LABEL_PARAMS.contains(e.getKey()))
+                    .sorted(java.util.Map.Entry.comparingByKey())
+                    .map(e -> e.getKey() + "=" + e.getValue()).reduce((a, b) -> a + " " + b).orElse("");
+            List<String> list = cases.computeIfAbsent(who + "\u0000" + reason, k -> new ArrayList<>());
+            if (!where.isEmpty() && !list.contains(where)) list.add(where);
+        }
+        List<String> out = new ArrayList<>();
+        cases.forEach((k, where) -> {
+            String[] wr = k.split("\u0000", 2);
+            out.add(wr[0] + (where.isEmpty() ? "" : " (" + String.join("; ", where) + ")") + ": " + wr[1]);
+        });
+        return out;
     }
 }
