@@ -27,6 +27,8 @@ packages=(
   "depmod:kmod"
   "cpio:cpio"
   "thin_check:thin-provisioning-tools"
+  # engine-adapters: the Docker graphdriver plugin test starts a private dockerd (20.10 still runs plugins)
+  "dockerd:docker.io"
 )
 
 missing=()

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
                 MaintenanceCommands.Gc.class, MaintenanceCommands.Fsck.class, BenchCommand.class,
                 DiffCommand.class, ApplyCommand.class, ChangesCommand.class, RunCommand.class,
                 ContainerLifecycleCommands.Ps.class, ContainerLifecycleCommands.Logs.class, ContainerLifecycleCommands.Stop.class,
-                ContainerLifecycleCommands.Rm.class, ContainerLifecycleCommands.Commit.class, CommandLine.HelpCommand.class})
+                ContainerLifecycleCommands.Rm.class, ContainerLifecycleCommands.Commit.class, ServeCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec
