@@ -6,6 +6,7 @@ import io.jstore.driver.DriverException;
 import io.jstore.driver.DriverProvider;
 import io.jstore.driver.Drivers;
 import io.jstore.driver.MountSpec;
+import io.jstore.driver.support.ProcessIdentity;
 import io.jstore.layer.Change;
 import io.jstore.layer.Compression;
 import java.io.IOException;
@@ -227,7 +228,10 @@ public final class Graph implements AutoCloseable {
         new Mounter(this).unmount(cacheIdOf(ref));
     }
 
-    /** The OCI layer tar of a layer (against its parent) or a container (against its image layer). */
+    /**
+     * The OCI layer tar of a layer (against its parent) or a container (against its init layer,
+     * so the mount points the runtime needs are not the container's changes).
+     */
     public void diff(String ref, OutputStream out) throws IOException {
         String[] ids = cacheAndParent(ref);
         driver.diff(ids[0], ids[1], out);
@@ -245,6 +249,8 @@ public final class Graph implements AutoCloseable {
             String parentChain;
             if (c.isPresent()) {
                 cache = c.get().cacheId();
+                String init = InitLayer.idOf(cache);
+                if (driver.exists(init)) return new String[] {cache, init}; // a store's older containers have none
                 parentChain = c.get().layer();
             } else {
                 LayerRecord l = Refs.layer(t, ref);
@@ -327,9 +333,31 @@ public final class Graph implements AutoCloseable {
         return db.read(GraphTxn::containers);
     }
 
-    /** Removes a container's read-write layer and record; refuses while mounted. */
+    /** Removes a container's layers and record; refuses while mounted or while a live supervisor holds it. */
     public void removeContainer(String id) throws IOException {
         new Containers(this).remove(id);
+    }
+
+    /**
+     * Records that the live process {@code supervisor} keeps the container running (its root
+     * is mounted in the container's own namespace): until {@link #releaseContainer} or that
+     * process's death, {@link #removeContainer} is refused with
+     * {@link GraphException.ContainerRunningException}.
+     */
+    public void holdContainer(String id, ProcessIdentity supervisor) throws IOException {
+        new Containers(this).hold(id, supervisor);
+    }
+
+    /** Drops {@code supervisor}'s hold on the container, or every hold when it is null. */
+    public void releaseContainer(String id, ProcessIdentity supervisor) throws IOException {
+        new Containers(this).release(id, supervisor);
+    }
+
+    /** The live supervisors holding the container running. */
+    public List<ProcessIdentity> containerHolders(String id) throws IOException {
+        return db.read(t -> t.mounts(Containers.runKey(id)).map(m -> m.holders().stream()
+                .filter(h -> !h.store() && h.alive()).map(h -> new ProcessIdentity(h.pid(), h.start())).toList())
+                .orElse(List.of()));
     }
 
     // ---- maintenance

@@ -27,10 +27,31 @@ public class GraphException extends IOException {
     }
 
     /** Still referenced (by an image, a container, a child layer or a mount); nothing was changed. */
-    public static final class InUseException extends GraphException {
+    public static class InUseException extends GraphException {
         private static final long serialVersionUID = 1L;
         public InUseException(String what, String ref, String why) {
             super(what + " " + ref + " is in use: " + why);
+        }
+    }
+
+    /** The container is running: a live supervisor holds its root mounted in the container's namespace. */
+    public static final class ContainerRunningException extends InUseException {
+        private static final long serialVersionUID = 1L;
+        private final String container;
+        private final long supervisorPid;
+
+        public ContainerRunningException(String container, long supervisorPid) {
+            super("container", container, "it is running (supervisor pid " + supervisorPid + "): stop it first");
+            this.container = container;
+            this.supervisorPid = supervisorPid;
+        }
+
+        public String container() {
+            return container;
+        }
+
+        public long supervisorPid() {
+            return supervisorPid;
         }
     }
 

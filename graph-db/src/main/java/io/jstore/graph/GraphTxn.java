@@ -44,7 +44,8 @@ public final class GraphTxn {
         return layer(chainId).orElseThrow(() -> new GraphException.NotFoundException("layer", chainId));
     }
 
-    /** Who owns a driver layer: a ChainID, or {@code container:<id>} for a container's read-write layer. */
+    /** Who owns a driver layer: a ChainID, or {@code container:<id>} for a container's read-write layer
+     * ({@code container-init:<id>} for its {@link InitLayer}). */
     public Optional<String> cacheOwner(String cacheId) {
         byte[] v = db.cache.get(txn, Codec.key(cacheId));
         return v == null ? Optional.empty() : Optional.of(Codec.string(v));
@@ -201,11 +202,13 @@ public final class GraphTxn {
     public void putContainer(ContainerRecord r) {
         db.containers.put(txn, Codec.key(r.id()), Codec.container(r));
         db.cache.put(txn, Codec.key(r.cacheId()), Codec.key("container:" + r.id()));
+        db.cache.put(txn, Codec.key(InitLayer.idOf(r.cacheId())), Codec.key("container-init:" + r.id()));
     }
 
     public void deleteContainer(ContainerRecord r) {
         db.containers.delete(txn, Codec.key(r.id()));
         db.cache.delete(txn, Codec.key(r.cacheId()));
+        db.cache.delete(txn, Codec.key(InitLayer.idOf(r.cacheId())));
     }
 
     // ---- mounts

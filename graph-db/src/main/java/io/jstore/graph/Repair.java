@@ -65,7 +65,10 @@ public final class Repair {
             fixed.add("dropped lease " + l.id() + " of dead process " + l.ownerPid());
         }
 
-        for (IncompleteRecord inc : db.read(GraphTxn::incompletes)) {
+        // A container's read-write layer before its init layer: the driver removes no parent of a child.
+        List<IncompleteRecord> incompletes = new ArrayList<>(db.read(GraphTxn::incompletes));
+        incompletes.sort(java.util.Comparator.comparing(i -> InitLayer.isInit(i.cacheId())));
+        for (IncompleteRecord inc : incompletes) {
             if (inc.ownerAlive()) continue;
             try {
                 boolean had = graph.driver().exists(inc.cacheId());
@@ -154,6 +157,11 @@ public final class Repair {
                 if (c.layer() != null) expectedRefs.merge(c.layer(), 1, Integer::sum);
                 if (!graph.driver().exists(c.cacheId())) {
                     problems.add("container " + c.id() + ": its driver layer " + c.cacheId() + " is gone");
+                }
+                String init = InitLayer.idOf(c.cacheId());
+                if (graph.driver().exists(c.cacheId()) && !graph.driver().exists(init)
+                        && graph.driver().metadata(c.cacheId()).getOrDefault("parent", "").equals(init)) {
+                    problems.add("container " + c.id() + ": its init layer " + init + " is gone");
                 }
             }
             return null;

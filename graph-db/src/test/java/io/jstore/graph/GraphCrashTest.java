@@ -100,7 +100,7 @@ class GraphCrashTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"container.recorded", "container.created", "container.published"})
+    @ValueSource(strings = {"container.recorded", "container.init", "container.created", "container.published"})
     void aContainerCreationKilledAtEveryStep(String point) throws Exception {
         Path root = newRoot();
         run("import", root.toString(), image.toString());

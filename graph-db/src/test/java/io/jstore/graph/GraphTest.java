@@ -50,7 +50,10 @@ class GraphTest {
     static void assertConsistent(Graph g) throws IOException {
         Set<String> known = g.db().read(t -> {
             Set<String> s = t.layers().stream().map(LayerRecord::cacheId).collect(Collectors.toSet());
-            for (ContainerRecord c : t.containers()) s.add(c.cacheId());
+            for (ContainerRecord c : t.containers()) {
+                s.add(c.cacheId());
+                s.add(InitLayer.idOf(c.cacheId()));
+            }
             return s;
         });
         assertEquals(known, g.driver().ids(), "driver layers vs records");
@@ -171,6 +174,55 @@ class GraphTest {
             g.unmount(img.topChainId());
             g.removeContainer("c1");
             assertTrue(g.containers().isEmpty());
+            assertConsistent(g);
+        }
+    }
+
+    /** The image has no /proc, /sys, /dev or /etc: the init layer holds them, so they are no change of the container's. */
+    @Test
+    void mountPointsLiveInTheInitLayerNotInTheContainersChanges() throws IOException {
+        try (Graph g = Graph.open(newRoot(), driver)) {
+            image(g, "bare:1", layer(Map.of("bin/app", "#!\n")));
+            ContainerRecord c = g.createContainer("c1", "bare:1", Map.of());
+            assertTrue(g.driver().exists(InitLayer.idOf(c.cacheId())));
+            Path root = g.mountDetached("c1");
+            for (String d : List.of("proc", "sys", "dev")) assertTrue(Files.isDirectory(root.resolve(d)), d);
+            for (String f : List.of("etc/hosts", "etc/resolv.conf", "etc/hostname")) assertTrue(Files.isRegularFile(root.resolve(f)), f);
+            assertEquals(List.of(), g.changes("c1"));
+            Files.writeString(root.resolve("x"), "x");
+            assertEquals(List.of(new Change(Change.Kind.ADDED, "/x")), g.changes("c1"));
+            g.unmount("c1");
+            g.removeContainer("c1");
+            assertEquals(Set.of(), g.driver().ids().stream().filter(id -> id.startsWith(c.cacheId())).collect(Collectors.toSet()),
+                    "the init layer goes with the container");
+            assertConsistent(g);
+        }
+    }
+
+    /** A supervisor's hold refuses rm (typed, naming the container), keeps gc off, and dies with the supervisor. */
+    @Test
+    void aRunningContainersSupervisorHoldsIt() throws Exception {
+        try (Graph g = Graph.open(newRoot(), driver)) {
+            ImageRecord img = image(g, "app:1", layer(Map.of("bin/app", "#!\n")));
+            ContainerRecord c = g.createContainer("c1", "app:1", Map.of());
+            Process sup = new ProcessBuilder("sleep", "600").start();
+            try {
+                g.holdContainer("c1", io.jstore.driver.support.ProcessIdentity.of(sup.pid()));
+                var e = assertThrows(GraphException.ContainerRunningException.class, () -> g.removeContainer("c1"));
+                assertEquals("c1", e.container());
+                assertEquals(sup.pid(), e.supervisorPid());
+                assertTrue(e.getMessage().contains("c1"), e.getMessage());
+                assertThrows(GraphException.InUseException.class, () -> g.removeLayer(img.topChainId()));
+                assertEquals(List.of(), g.gc().removedLayers());
+                assertTrue(g.driver().exists(c.cacheId()));
+            } finally {
+                sup.destroyForcibly().waitFor();
+            }
+            assertEquals(List.of(), g.containerHolders("c1"), "a dead supervisor holds nothing");
+            g.removeContainer("c1");
+            g.removeImage("app:1");
+            assertEquals(List.of(img.topChainId()), g.gc().removedLayers());
+            assertTrue(g.db().read(GraphTxn::allMounts).isEmpty(), "no hold record left");
             assertConsistent(g);
         }
     }

@@ -1,6 +1,7 @@
 package io.jstore.shim;
 
 import io.jstore.driver.MountSpec;
+import io.jstore.driver.support.ProcessIdentity;
 import io.jstore.graph.ContainerRecord;
 import io.jstore.graph.Graph;
 import io.jstore.graph.GraphException;
@@ -69,14 +70,23 @@ public final class ContainerRuntime {
             Files.writeString(dir.resolve("runtime"), executor.name());
             Files.write(dir.resolve("command"), spec.process().args());
             Stdio io = r.detach() ? Stdio.log(logFile(id).toFile()) : stdio;
+            // Held by this JVM before the container exists, then handed to its supervisor: no
+            // moment in which a running container's layers are free to remove.
+            graph.holdContainer(id, ProcessIdentity.self());
             Container c = executor.start(bundle, io, r.detach());
+            ProcessIdentity supervisor = ProcessIdentity.of(executor.name().equals("builtin") ? c.process().pid() : c.pid());
+            if (supervisor != null) graph.holdContainer(id, supervisor);
+            graph.releaseContainer(id, ProcessIdentity.self());
             Files.writeString(dir.resolve("supervisor"), supervisorLine(c.process().toHandle()));
             Files.writeString(dir.resolve("pid"), Long.toString(c.pid()));
             setState(id, "running");
             started = true;
             return new Started(id, c, bundle, executor);
         } finally {
-            if (!started) discard(id);
+            if (!started) {
+                graph.releaseContainer(id, null);
+                discard(id);
+            }
         }
     }
 
@@ -113,6 +123,7 @@ public final class ContainerRuntime {
         Path dir = dir(id);
         Files.writeString(dir.resolve("bundle").resolve("status"), st.code() + "\n");
         if (st.oomKilled()) Files.writeString(dir.resolve("oom"), "1\n");
+        graph.releaseContainer(id, null);
         setState(id, "exited");
     }
 
@@ -209,6 +220,7 @@ public final class ContainerRuntime {
         if (runtime.equals("builtin") && BuiltinExecutor.oomKilled(b)) Files.writeString(dir.resolve("oom"), "1\n");
         if (!Files.exists(b.statusFile()) && !runtime.equals("builtin")) Files.writeString(b.statusFile(), "-1\n");
         Executor.named(runtime).cleanup(b);
+        graph.releaseContainer(id, null);
         setState(id, "exited");
     }
 

@@ -34,6 +34,11 @@ abstract class ContainerRuntimeTest {
     }
 
     Graph open(ScratchFilesystem fs) throws Exception {
+        return open(fs, false);
+    }
+
+    /** With {@code bare}, the image lacks /proc, /sys and /dev, as many minimal images do. */
+    Graph open(ScratchFilesystem fs, boolean bare) throws Exception {
         Root.assumeRoot();
         Optional<DriverProvider> p = Drivers.all().stream().filter(d -> d.name().equals(driver)).findFirst();
         Assumptions.assumeTrue(p.isPresent(), driver + " driver is not on the class path");
@@ -42,6 +47,7 @@ abstract class ContainerRuntimeTest {
         Assumptions.assumeTrue(probe.supported(), driver + ": " + probe.reason());
         Graph g = Graph.open(root, driver);
         Path tree = BusyboxRootfs.create(fs.root().resolve("busybox"));
+        if (bare) for (String d : List.of("proc", "sys", "dev")) Files.delete(tree.resolve(d));
         ImageImporter.importPath(g, tree, List.of("bb:1"), ImportProgress.NONE);
         return g;
     }
@@ -111,11 +117,67 @@ abstract class ContainerRuntimeTest {
             ContainerRuntime.Started s = rt.start(new ContainerRuntime.Request("z1", "bb:1",
                     ExecutorContract.sh("exec sleep 30"), ex.name(), true, false), Stdio.PIPES, ex);
             s.container().detach();
+            assertEquals(1, g.containerHolders("z1").size(), "the supervisor holds it");
             s.container().process().destroyForcibly().waitFor();
             assertEquals("dead", rt.state("z1").status());
+            assertEquals(List.of(), g.containerHolders("z1"), "a SIGKILLed supervisor holds nothing");
+            assertTrue(g.fsck().fixed().stream().anyMatch(f -> f.contains("container:z1")), "repair drops its hold");
             rt.remove("z1", false);
             assertEquals(List.of(), Runs.leftoverCgroups("z1"));
         }
     }
 
+
+    /**
+     * The image has no /proc, /sys, /dev, /etc/hosts…: the runtime's mount points come from the
+     * container's init layer, so its diff and commit hold exactly what it wrote.
+     */
+    void mountPointsAreNotTheContainersChanges(ScratchFilesystem fs, Executor ex) throws Exception {
+        try (Graph g = open(fs, true)) {
+            ContainerRuntime rt = new ContainerRuntime(g);
+            Runs.Result r = run(rt, ex, "m1", "bb:1", false, ExecutorContract.sh("test -d /proc/self && echo hi > /x"));
+            assertEquals(0, r.code(), r.err());
+            assertEquals(List.of(new Change(Change.Kind.ADDED, "/x")), g.changes("m1"));
+            ImageRecord img = rt.commit("m1", List.of("bb:x"));
+            assertEquals(List.of(new Change(Change.Kind.ADDED, "/x")), g.changes(img.topChainId()), "the committed layer");
+            Runs.Result again = run(rt, ex, "m2", "bb:x", false, ExecutorContract.sh("cat /x; echo more > /y"));
+            assertEquals("hi\n", again.out(), again.err());
+            assertEquals(List.of(new Change(Change.Kind.ADDED, "/y")), g.changes("m2"));
+            rt.remove("m2", false);
+            rt.remove("m1", false);
+            assertEquals(java.util.Set.of(), g.driver().ids().stream().filter(id -> id.endsWith("-init")).collect(java.util.stream.Collectors.toSet()),
+                    "init layers go with their containers");
+            assertTrue(g.fsck().clean(), "fsck");
+            assertEquals(List.of(), MountInfo.under(fs.root().resolve("store")).stream().map(m -> m.mountPoint().toString()).toList());
+        }
+    }
+
+    /** graph-db sees no mount of a running container (it is in the container's namespace): its supervisor's hold refuses rm. */
+    void aRunningContainerIsHeldByItsSupervisor(ScratchFilesystem fs, Executor ex) throws Exception {
+        try (Graph g = open(fs)) {
+            ContainerRuntime rt = new ContainerRuntime(g);
+            ContainerRuntime.Started s = rt.start(new ContainerRuntime.Request("h1", "bb:1",
+                    ExecutorContract.sh("exec sleep 30"), ex.name(), true, false), Stdio.PIPES, ex);
+            s.container().detach();
+            String top = g.image("bb:1").topChainId();
+            try {
+                String cache = g.container("h1").orElseThrow().cacheId();
+                var e = org.junit.jupiter.api.Assertions.assertThrows(io.jstore.graph.GraphException.ContainerRunningException.class,
+                        () -> g.removeContainer("h1"));
+                assertEquals("h1", e.container());
+                assertTrue(e.getMessage().contains("h1"), e.getMessage());
+                org.junit.jupiter.api.Assertions.assertThrows(io.jstore.graph.GraphException.InUseException.class, () -> g.removeLayer(top));
+                assertEquals(List.of(), g.gc().removedLayers(), "gc keeps a running container's layers");
+                assertTrue(g.driver().exists(cache) && g.driver().exists(cache + "-init"));
+                assertEquals("running", rt.state("h1").status());
+                rt.stop("h1", Duration.ZERO);
+                assertEquals(List.of(), g.containerHolders("h1"));
+            } finally {
+                if (g.container("h1").isPresent()) rt.remove("h1", true);
+            }
+            g.removeImage("bb:1");
+            assertEquals(List.of(top), g.gc().removedLayers(), "after rm nothing holds the image layer");
+            assertEquals(List.of(), MountInfo.under(fs.root().resolve("store")).stream().map(m -> m.mountPoint().toString()).toList());
+        }
+    }
 }

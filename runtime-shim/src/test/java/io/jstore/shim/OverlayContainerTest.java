@@ -28,6 +28,23 @@ class OverlayContainerTest extends ContainerRuntimeTest {
     }
 
     @Test
+    void initLayer(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
+        mountPointsAreNotTheContainersChanges(fs, new BuiltinExecutor());
+    }
+
+    @Test
+    void initLayerRunc(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
+        OciRuntime runc = OciRuntime.named("runc");
+        org.junit.jupiter.api.Assumptions.assumeTrue(runc.probe().supported(), runc.probe().reason());
+        mountPointsAreNotTheContainersChanges(fs, runc);
+    }
+
+    @Test
+    void runningIsHeld(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
+        aRunningContainerIsHeldByItsSupervisor(fs, new BuiltinExecutor());
+    }
+
+    @Test
     void deadSupervisor(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
         aVanishedSupervisorShowsAsDead(fs);
     }
