@@ -29,6 +29,9 @@ packages=(
   "thin_check:thin-provisioning-tools"
   # engine-adapters: the Docker graphdriver plugin test starts a private dockerd (20.10 still runs plugins)
   "dockerd:docker.io"
+  # engine-adapters: the real containerd (1.6 in bookworm) that runs on jstore as its proxy snapshotter
+  "containerd:containerd"
+  "ctr:containerd"
 )
 
 missing=()

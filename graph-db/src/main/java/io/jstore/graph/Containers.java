@@ -21,12 +21,18 @@ final class Containers {
     }
 
     ContainerRecord create(String id, String imageRef, Map<String, String> config) throws IOException {
+        return create(id, imageRef, null, config);
+    }
+
+    /** On an image's top layer ({@code imageRef}), else on the layer {@code chainId}, else on nothing. */
+    ContainerRecord create(String id, String imageRef, String chainId, Map<String, String> config) throws IOException {
         LayerIds.check(id);
         String cache = Graph.newCacheId();
         String init = InitLayer.idOf(cache);
         String[] base = graph.db().read(t -> {
             if (t.container(id).isPresent()) throw new GraphException.ConflictException("container " + id + " exists");
-            if (imageRef == null) return new String[] {null, null, null};
+            if (imageRef == null && chainId == null) return new String[] {null, null, null};
+            if (imageRef == null) return new String[] {null, chainId, t.requireLayer(chainId).cacheId()};
             ImageRecord img = Refs.image(t, imageRef);
             String top = img.topChainId();
             return new String[] {img.id(), top, top == null ? null : t.requireLayer(top).cacheId()};

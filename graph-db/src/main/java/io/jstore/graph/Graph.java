@@ -325,6 +325,11 @@ public final class Graph implements AutoCloseable {
         return new Containers(this).create(id, imageRef, config);
     }
 
+    /** A read-write layer on the layer {@code chainId} itself, no image needed (containerd's active snapshots). */
+    public ContainerRecord createContainerOnLayer(String id, String chainId, Map<String, String> config) throws IOException {
+        return new Containers(this).create(id, null, chainId, config);
+    }
+
     public Optional<ContainerRecord> container(String id) throws IOException {
         return db.read(t -> t.container(id));
     }
