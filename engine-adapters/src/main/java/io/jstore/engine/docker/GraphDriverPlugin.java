@@ -5,10 +5,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.jstore.driver.CreateOptions;
 import io.jstore.driver.Driver;
+import io.jstore.driver.DriverException;
 import io.jstore.driver.DriverStatus;
 import io.jstore.layer.Change;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -33,6 +35,7 @@ final class GraphDriverPlugin implements HttpHandler {
 
     private final Driver driver;
     private volatile String dockerHome;
+    private volatile boolean detached = true;
 
     GraphDriverPlugin(Driver driver) {
         this.driver = driver;
@@ -49,9 +52,9 @@ final class GraphDriverPlugin implements HttpHandler {
                 case "GraphDriver.Create" -> create(json(body), false);
                 case "GraphDriver.CreateReadWrite" -> create(json(body), true);
                 case "GraphDriver.Remove" -> remove(id(json(body)));
-                case "GraphDriver.Get" -> ok(Map.of("Dir", driver.get(id(json(body))).toString()));
+                case "GraphDriver.Get" -> ok(Map.of("Dir", get(id(json(body))).toString()));
                 case "GraphDriver.Put" -> {
-                    driver.put(id(json(body)));
+                    put(id(json(body)));
                     yield ok(Map.of());
                 }
                 case "GraphDriver.Exists" -> ok(Map.of("Exists", driver.exists(id(json(body)))));
@@ -78,6 +81,27 @@ final class GraphDriverPlugin implements HttpHandler {
             LOG.log(Level.FINE, call + " failed", e);
             return error(500, reason(e));
         }
+    }
+
+    /**
+     * Docker's references belong to Docker, not to this process: a restarted {@code jstore serve}
+     * must not unmount the root filesystem of a container that is still running, and Docker's
+     * Put after the restart must find its reference. Hence the store's (detached) references.
+     */
+    private Path get(String id) throws IOException {
+        if (detached) {
+            try {
+                return driver.getDetached(id);
+            } catch (DriverException.UnsupportedException e) {
+                detached = false;
+            }
+        }
+        return driver.get(id);
+    }
+
+    private void put(String id) throws IOException {
+        if (detached) driver.putDetached(id);
+        else driver.put(id);
     }
 
     private HttpResponse init(JsonNode r) throws IOException {
@@ -130,9 +154,9 @@ final class GraphDriverPlugin implements HttpHandler {
         String id = id(r);
         String parent = parent(r);
         // Once the head is sent, a failure can only cut the stream; say what is missing while we still can.
-        if (!driver.exists(id)) throw new io.jstore.driver.DriverException.NotFoundException(driver.name(), id);
+        if (!driver.exists(id)) throw new DriverException.NotFoundException(driver.name(), id);
         if (parent != null && !driver.exists(parent)) {
-            throw new io.jstore.driver.DriverException.NotFoundException(driver.name(), parent);
+            throw new DriverException.NotFoundException(driver.name(), parent);
         }
         return new HttpResponse.Streamed(200, "application/x-tar", out -> driver.diff(id, parent, out));
     }

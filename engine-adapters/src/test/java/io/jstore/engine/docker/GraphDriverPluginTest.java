@@ -2,10 +2,13 @@ package io.jstore.engine.docker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.jstore.driver.DriverException;
 import io.jstore.driver.Drivers;
+import io.jstore.linux.MountInfo;
 import io.jstore.graph.testing.ImageFixtures;
 import io.jstore.linux.testing.FsType;
 import io.jstore.linux.testing.Root;
@@ -20,8 +23,10 @@ import java.util.Map;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** The plugin protocol over a real unix socket, on vfs over a scratch ext4: Docker's calls in Docker's order. */
+/** The plugin protocol over a real unix socket, on vfs and overlay over a scratch ext4: Docker's calls in Docker's order. */
 class GraphDriverPluginTest {
     private static final String BASE = "b".repeat(64), TOP = "c".repeat(64), INIT = "d".repeat(64) + "-init",
             MOUNT = "d".repeat(64);
@@ -31,17 +36,19 @@ class GraphDriverPluginTest {
         Root.assumeRoot();
     }
 
-    private static DockerPluginServer server(ScratchFilesystem fs) throws Exception {
+    private static DockerPluginServer server(ScratchFilesystem fs, String driver) throws Exception {
         return DockerPluginServer.start(fs.root().resolve("plugin/jstore.sock"),
-                Drivers.open("vfs", fs.root().resolve("vfs"), Map.of()));
+                Drivers.open(driver, fs.root().resolve(driver), Map.of()));
     }
 
-    @Test
-    void imageThenContainerThenCommit(@Scratch(type = FsType.EXT4) ScratchFilesystem fs) throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"vfs", "overlay"})
+    void imageThenContainerThenCommit(String driverName, @Scratch(type = FsType.EXT4) ScratchFilesystem fs)
+            throws Exception {
         Path scratch = Files.createDirectories(fs.root().resolve("tars"));
         byte[] base = ImageFixtures.layer(scratch.resolve("1"), Map.of("etc/hostname", "base\n", "etc/old", "gone\n"));
         byte[] top = ImageFixtures.layer(scratch.resolve("2"), Map.of("etc/motd", "hello\n"), List.of("etc/old"));
-        try (DockerPluginServer server = server(fs); PluginClient c = new PluginClient(server.socket())) {
+        try (DockerPluginServer server = server(fs, driverName); PluginClient c = new PluginClient(server.socket())) {
             assertEquals("GraphDriver", c.call("Plugin.Activate", Map.of()).json().path("Implements").path(0).asText());
             assertEquals(200, c.call("GraphDriver.Init", Map.of("Home", "/var/lib/docker/jstore", "Opts", List.of())).status());
             assertFalse(c.call("GraphDriver.Capabilities", Map.of()).json().path("Capabilities")
@@ -62,11 +69,19 @@ class GraphDriverPluginTest {
             ok(c.call("GraphDriver.CreateReadWrite", Map.of("ID", MOUNT, "Parent", INIT)));
             PluginClient.Response got = c.call("GraphDriver.Get", Map.of("ID", MOUNT));
             Path dir = Path.of(got.json().path("Dir").asText());
+            boolean mounts = !driverName.equals("vfs"); // vfs hands out its directory as it is
+            assertEquals(mounts, MountInfo.isMountPoint(dir), dir + " mounted");
             assertEquals("hello\n", Files.readString(dir.resolve("etc/motd")));
             assertEquals("base\n", Files.readString(dir.resolve("etc/hostname")));
             assertFalse(Files.exists(dir.resolve("etc/old")), "the top layer's whiteout hides etc/old");
             Files.writeString(dir.resolve("etc/new"), "written by the container\n");
             Files.delete(dir.resolve("etc/hostname"));
+            assertThrows(DriverException.class, () -> server.driver().put(MOUNT),
+                    "Docker's reference is the store's, not this process's: it survives a restart of jstore serve");
+            ok(c.call("GraphDriver.Put", Map.of("ID", MOUNT)));
+            assertFalse(MountInfo.isMountPoint(dir), "the last Put unmounts");
+            assertEquals("written by the container\n", Files.readString(
+                    Path.of(c.call("GraphDriver.Get", Map.of("ID", MOUNT)).json().path("Dir").asText()).resolve("etc/new")));
             ok(c.call("GraphDriver.Put", Map.of("ID", MOUNT)));
 
             // docker diff
@@ -90,7 +105,7 @@ class GraphDriverPluginTest {
             assertTrue(c.call("GraphDriver.DiffSize", Map.of("ID", MOUNT, "Parent", INIT)).json().path("Size").asLong() > 0);
 
             JsonNode status = c.call("GraphDriver.Status", Map.of()).json().path("Status");
-            assertEquals(List.of("jstore driver", "vfs"), List.of(status.path(0).path(0).asText(), status.path(0).path(1).asText()));
+            assertEquals(List.of("jstore driver", driverName), List.of(status.path(0).path(0).asText(), status.path(0).path(1).asText()));
             assertEquals(TOP, c.call("GraphDriver.GetMetadata", Map.of("ID", INIT)).json().path("Metadata").path("parent").asText());
 
             // docker rm, then rmi
@@ -103,7 +118,7 @@ class GraphDriverPluginTest {
 
     @Test
     void failuresReachDockerAsErrWithJstoresReason(@Scratch(type = FsType.EXT4) ScratchFilesystem fs) throws Exception {
-        try (DockerPluginServer server = server(fs); PluginClient c = new PluginClient(server.socket())) {
+        try (DockerPluginServer server = server(fs, "vfs"); PluginClient c = new PluginClient(server.socket())) {
             PluginClient.Response orphan = c.call("GraphDriver.Create", Map.of("ID", TOP, "Parent", BASE));
             assertEquals(500, orphan.status());
             assertTrue(orphan.err().contains(BASE), orphan.err());
