@@ -21,11 +21,17 @@ final class Containers {
     }
 
     ContainerRecord create(String id, String imageRef, Map<String, String> config) throws IOException {
-        return create(id, imageRef, null, config);
+        return create(id, imageRef, null, config, true);
     }
 
-    /** On an image's top layer ({@code imageRef}), else on the layer {@code chainId}, else on nothing. */
-    ContainerRecord create(String id, String imageRef, String chainId, Map<String, String> config) throws IOException {
+    /**
+     * On an image's top layer ({@code imageRef}), else on the layer {@code chainId}, else on
+     * nothing; {@code withInit} puts the {@link InitLayer} between. Without it the read-write
+     * layer sits right on the base (containerd's snapshots: what is written there is a layer's
+     * content, and containerd's runtime makes its own mount points).
+     */
+    ContainerRecord create(String id, String imageRef, String chainId, Map<String, String> config, boolean withInit)
+            throws IOException {
         LayerIds.check(id);
         String cache = Graph.newCacheId();
         String init = InitLayer.idOf(cache);
@@ -44,29 +50,31 @@ final class Containers {
                 IncompleteRecord.Op.CREATING, base[1], driver);
         graph.db().write(t -> {
             if (base[1] != null) t.requireLayer(base[1]); // still there: the incomplete children now hold it
-            t.putIncomplete(incInit);
+            if (withInit) t.putIncomplete(incInit);
             t.putIncomplete(inc);
             return null;
         });
         CrashPoints.reach("container.recorded");
         boolean published = false;
         try {
-            graph.driver().createReadWrite(init, base[2], Graph.createOptions());
-            Path root = graph.driver().get(init);
-            try {
-                InitLayer.populate(root);
-            } finally {
-                graph.driver().put(init);
+            if (withInit) {
+                graph.driver().createReadWrite(init, base[2], Graph.createOptions());
+                Path root = graph.driver().get(init);
+                try {
+                    InitLayer.populate(root);
+                } finally {
+                    graph.driver().put(init);
+                }
+                CrashPoints.reach("container.init");
             }
-            CrashPoints.reach("container.init");
-            graph.driver().createReadWrite(cache, init, Graph.createOptions());
+            graph.driver().createReadWrite(cache, withInit ? init : base[2], Graph.createOptions());
             CrashPoints.reach("container.created");
             ContainerRecord rec = new ContainerRecord(id, cache, base[0], base[1], System.currentTimeMillis(),
                     "created", config);
             graph.db().write(t -> {
                 if (t.container(id).isPresent()) throw new GraphException.ConflictException("container " + id + " exists");
                 t.deleteIncomplete(inc);
-                t.deleteIncomplete(incInit);
+                if (withInit) t.deleteIncomplete(incInit);
                 t.putContainer(rec);
                 if (rec.layer() != null) {
                     LayerRecord l = t.requireLayer(rec.layer());
@@ -80,7 +88,7 @@ final class Containers {
         } finally {
             if (!published) {
                 Registrar.discard(graph, inc); // the child before its parent
-                Registrar.discard(graph, incInit);
+                if (withInit) Registrar.discard(graph, incInit);
             }
         }
     }

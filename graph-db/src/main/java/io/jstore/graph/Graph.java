@@ -325,9 +325,12 @@ public final class Graph implements AutoCloseable {
         return new Containers(this).create(id, imageRef, config);
     }
 
-    /** A read-write layer on the layer {@code chainId} itself, no image needed (containerd's active snapshots). */
+    /**
+     * A read-write layer right on the layer {@code chainId} (or on nothing), with no image and no
+     * init layer: containerd's active snapshots, whose content is exactly what is written.
+     */
     public ContainerRecord createContainerOnLayer(String id, String chainId, Map<String, String> config) throws IOException {
-        return new Containers(this).create(id, null, chainId, config);
+        return new Containers(this).create(id, null, chainId, config, false);
     }
 
     public Optional<ContainerRecord> container(String id) throws IOException {
