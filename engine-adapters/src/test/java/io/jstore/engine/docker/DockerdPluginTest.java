@@ -1,6 +1,7 @@
 package io.jstore.engine.docker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstore.driver.Drivers;
@@ -46,6 +47,10 @@ class DockerdPluginTest {
             assertTrue(info.contains("\"jstore driver\",\"" + driverName + "\""), info);
 
             flows(docker, image, "jstore " + driverName);
+            // the user of docker sees jstore's reason, not a generic failure
+            Dockerd.Result refused = docker.docker("run", "--rm", "--network", "none", "--storage-opt", "frob=1", IMAGE, "true");
+            assertNotEquals(0, refused.exit());
+            assertTrue(refused.err().contains("jstore: unknown storage option 'frob'"), refused.err());
             docker.docker("rmi", "jstore-busybox:committed", IMAGE).check();
             assertEquals("", docker.docker("images", "-q").check());
             assertEquals(java.util.Set.of(), server.driver().ids(), "rmi removed every layer from the driver");
