@@ -41,6 +41,7 @@ public final class GraphDb implements AutoCloseable {
     // Resizing the map needs every transaction of this process closed: transactions hold the read side.
     private final ReentrantReadWriteLock resize = new ReentrantReadWriteLock();
     private volatile long mapSize;
+    private final ReadTxns readTxns = new ReadTxns();
 
     final Dbi<byte[]> layers;
     final Dbi<byte[]> cache;
@@ -114,13 +115,20 @@ public final class GraphDb implements AutoCloseable {
         return mapSize;
     }
 
-    /** Runs {@code fn} on a read snapshot. */
+    /**
+     * Runs {@code fn} on a read snapshot: the newest commit of any process when it starts. The
+     * transaction is reused by later reads (see {@link ReadTxns}), so {@code fn} must not keep it.
+     */
     public <R> R read(ReadFn<R> fn) throws IOException {
-        Txn<byte[]> txn = begin(false);
-        try (txn) {
+        Txn<byte[]> txn = beginRead();
+        try {
             return fn.apply(new GraphTxn(this, txn));
         } finally {
-            resize.readLock().unlock();
+            try {
+                readTxns.release(txn);
+            } finally {
+                resize.readLock().unlock();
+            }
         }
     }
 
@@ -271,6 +279,14 @@ public final class GraphDb implements AutoCloseable {
         }
     }
 
+    private Txn<byte[]> beginRead() throws GraphException {
+        resize.readLock().lock();
+        Txn<byte[]> txn = readTxns.renewIdle();
+        if (txn != null) return txn;
+        resize.readLock().unlock();
+        return begin(false);
+    }
+
     private void grow() {
         resize(mapSize * 2);
     }
@@ -290,6 +306,7 @@ public final class GraphDb implements AutoCloseable {
     public void close() {
         resize.writeLock().lock();
         try {
+            readTxns.closeAll();
             env.close();
         } finally {
             resize.writeLock().unlock();

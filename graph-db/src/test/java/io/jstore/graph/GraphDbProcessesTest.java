@@ -40,6 +40,37 @@ class GraphDbProcessesTest {
     }
 
     @Test
+    void readsSeeWhatAnotherProcessJustCommittedThoughTheirTransactionsAreReused() throws Exception {
+        try (GraphDb db = GraphDb.open(dir)) {
+            // Several threads at once leave several reset transactions behind for the reads below to renew.
+            List<CompletableFuture<Boolean>> warm = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                warm.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        for (int k = 0; k < 200; k++) if (db.read(t -> t.meta(GraphDbChild.COUNTER)).isPresent()) return false;
+                        return true;
+                    } catch (java.io.IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            for (CompletableFuture<Boolean> w : warm) assertTrue(w.get(60, TimeUnit.SECONDS));
+            for (int round = 1; round <= 2; round++) {
+                try (ChildJvm child = ChildJvm.start(GraphDbChild.class, "write", dir.toString(), "r" + round, "20")) {
+                    assertEquals(0, child.waitFor(), "child " + child.pid());
+                }
+                for (int k = 0; k < ReadTxns.MAX_IDLE + 1; k++) {
+                    assertEquals(Long.toString(20L * round), db.read(t -> t.meta(GraphDbChild.COUNTER)).orElseThrow(),
+                            "read " + k + " after round " + round);
+                }
+                assertEquals(20 * round, db.read(GraphTxn::layers).size());
+                String last = Digests.of(("r" + round + "19").getBytes());
+                assertEquals("r" + round + "19", db.read(t -> t.requireLayer(last)).cacheId());
+            }
+        }
+    }
+
+    @Test
     void aWriterKilledInsideItsTransactionLeavesNothingAndBlocksNoOne() throws Exception {
         try (GraphDb db = GraphDb.open(dir)) {
             db.write(t -> {
