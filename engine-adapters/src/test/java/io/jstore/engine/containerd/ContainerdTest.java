@@ -101,6 +101,8 @@ class ContainerdTest {
 
             assertEquals(0, ctrd.ctr("default", "image", "rm", IMAGE).exit());
             assertEquals(0, ctrd.ctr("other", "image", "rm", IMAGE).exit());
+            var fsck = graph.fsck();
+            assertTrue(fsck.clean(), "the store after containerd's use: " + fsck);
         }
     }
 
