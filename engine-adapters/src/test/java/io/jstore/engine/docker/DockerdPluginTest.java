@@ -31,9 +31,18 @@ class DockerdPluginTest {
     private static final String IMAGE = "jstore-busybox:test";
 
     @ParameterizedTest
-    @ValueSource(strings = {"vfs", "overlay"})
+    @ValueSource(strings = {"vfs", "overlay", "devmapper"})
     void loadRunDiffCommit(String driverName, @Scratch(type = FsType.XFS, sizeMiB = 2048) ScratchFilesystem fs)
             throws Exception {
+        onPlugin(driverName, fs);
+    }
+
+    @Test
+    void loadRunDiffCommitOnBtrfs(@Scratch(type = FsType.BTRFS, sizeMiB = 2048) ScratchFilesystem fs) throws Exception {
+        onPlugin("btrfs", fs);
+    }
+
+    private static void onPlugin(String driverName, ScratchFilesystem fs) throws Exception {
         Dockerd.assumeInstalled();
         var probe = Drivers.find(driverName).orElseThrow().probe(fs.root().resolve("jstore"));
         Assumptions.assumeTrue(probe.supported(), probe.reason());
