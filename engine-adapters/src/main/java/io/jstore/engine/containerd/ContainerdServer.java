@@ -27,8 +27,9 @@ import java.util.logging.Logger;
  */
 public final class ContainerdServer implements AutoCloseable {
     // grpc asks every accepted channel for SO_KEEPALIVE, which a unix socket has not; Netty
-    // warns once per connection. Held here: java.util.logging keeps loggers only weakly.
-    private static final Logger BOOTSTRAP = Logger.getLogger("io.netty.bootstrap.AbstractBootstrap");
+    // warns once per connection (through ServerBootstrap's logger, so the package's is quieted).
+    // Held here: java.util.logging keeps loggers only weakly.
+    private static final Logger BOOTSTRAP = Logger.getLogger("io.netty.bootstrap");
 
     static {
         BOOTSTRAP.setLevel(Level.SEVERE);
