@@ -122,10 +122,6 @@ final class Codec {
         return new Lease(id, pid, start, ids);
     }
 
-    static byte[] key(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
-    }
-
     static String string(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
     }

@@ -1,6 +1,7 @@
 package io.jstore.graph;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -10,7 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import org.lmdbjava.ByteArrayProxy;
+import org.lmdbjava.ByteBufferProxy;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
@@ -37,22 +38,22 @@ public final class GraphDb implements AutoCloseable {
     private static final Map<Path, ReentrantLock> JVM_STORE_LOCKS = new ConcurrentHashMap<>();
 
     private final Path dir;
-    private final Env<byte[]> env;
+    private final Env<ByteBuffer> env;
     // Resizing the map needs every transaction of this process closed: transactions hold the read side.
     private final ReentrantReadWriteLock resize = new ReentrantReadWriteLock();
     private volatile long mapSize;
     private final ReadTxns readTxns = new ReadTxns();
 
-    final Dbi<byte[]> layers;
-    final Dbi<byte[]> cache;
-    final Dbi<byte[]> children;
-    final Dbi<byte[]> images;
-    final Dbi<byte[]> names;
-    final Dbi<byte[]> containers;
-    final Dbi<byte[]> incomplete;
-    final Dbi<byte[]> mounts;
-    final Dbi<byte[]> leases;
-    final Dbi<byte[]> meta;
+    final Dbi<ByteBuffer> layers;
+    final Dbi<ByteBuffer> cache;
+    final Dbi<ByteBuffer> children;
+    final Dbi<ByteBuffer> images;
+    final Dbi<ByteBuffer> names;
+    final Dbi<ByteBuffer> containers;
+    final Dbi<ByteBuffer> incomplete;
+    final Dbi<ByteBuffer> mounts;
+    final Dbi<ByteBuffer> leases;
+    final Dbi<ByteBuffer> meta;
 
     /** A function of a read view. */
     @FunctionalInterface
@@ -72,7 +73,7 @@ public final class GraphDb implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             // NOTLS: read transactions are not tied to threads, so a snapshot may move between threads.
-            env = Env.create(ByteArrayProxy.PROXY_BA).setMapSize(mapSize).setMaxDbs(16).setMaxReaders(512)
+            env = Env.create(ByteBufferProxy.PROXY_OPTIMAL).setMapSize(mapSize).setMaxDbs(16).setMaxReaders(512)
                     .open(dir.toFile(), EnvFlags.MDB_NOTLS);
         } catch (IOException | LmdbException e) {
             throw new GraphException("cannot open graph database at " + dir + ": " + e.getMessage(), e);
@@ -120,7 +121,7 @@ public final class GraphDb implements AutoCloseable {
      * transaction is reused by later reads (see {@link ReadTxns}), so {@code fn} must not keep it.
      */
     public <R> R read(ReadFn<R> fn) throws IOException {
-        Txn<byte[]> txn = beginRead();
+        Txn<ByteBuffer> txn = beginRead();
         try {
             return fn.apply(new GraphTxn(this, txn));
         } finally {
@@ -139,7 +140,7 @@ public final class GraphDb implements AutoCloseable {
      */
     public <R> R write(WriteFn<R> fn) throws IOException {
         for (int attempt = 0; ; attempt++) {
-            Txn<byte[]> txn = begin(true);
+            Txn<ByteBuffer> txn = begin(true);
             try (txn) {
                 R r = fn.apply(new GraphTxn(this, txn));
                 txn.commit();
@@ -165,10 +166,10 @@ public final class GraphDb implements AutoCloseable {
 
     /** A long-lived read view; closing it releases the snapshot. */
     public final class Snapshot implements AutoCloseable {
-        private final Txn<byte[]> txn;
+        private final Txn<ByteBuffer> txn;
         private final GraphTxn view;
 
-        private Snapshot(Txn<byte[]> txn) {
+        private Snapshot(Txn<ByteBuffer> txn) {
             this.txn = txn;
             this.view = new GraphTxn(GraphDb.this, txn);
         }
@@ -262,7 +263,7 @@ public final class GraphDb implements AutoCloseable {
     }
 
     /** Begins a transaction with the resize read lock held; the caller unlocks after closing it. */
-    private Txn<byte[]> begin(boolean write) throws GraphException {
+    private Txn<ByteBuffer> begin(boolean write) throws GraphException {
         for (int attempt = 0; ; attempt++) {
             resize.readLock().lock();
             try {
@@ -279,9 +280,9 @@ public final class GraphDb implements AutoCloseable {
         }
     }
 
-    private Txn<byte[]> beginRead() throws GraphException {
+    private Txn<ByteBuffer> beginRead() throws GraphException {
         resize.readLock().lock();
-        Txn<byte[]> txn = readTxns.renewIdle();
+        Txn<ByteBuffer> txn = readTxns.renewIdle();
         if (txn != null) return txn;
         resize.readLock().unlock();
         return begin(false);

@@ -1,5 +1,6 @@
 package io.jstore.graph;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,21 +22,21 @@ public final class GraphTxn {
     static final String INCOMPLETE_CHILD = "incomplete:";
 
     private final GraphDb db;
-    private final Txn<byte[]> txn;
+    private final Txn<ByteBuffer> txn;
 
-    GraphTxn(GraphDb db, Txn<byte[]> txn) {
+    GraphTxn(GraphDb db, Txn<ByteBuffer> txn) {
         this.db = db;
         this.txn = txn;
     }
 
-    Txn<byte[]> raw() {
+    Txn<ByteBuffer> raw() {
         return txn;
     }
 
     // ---- layers
 
     public Optional<LayerRecord> layer(String chainId) throws GraphException.CorruptException {
-        byte[] v = db.layers.get(txn, Codec.key(chainId));
+        byte[] v = get(db.layers, chainId);
         return v == null ? Optional.empty() : Optional.of(Codec.layer(v));
     }
 
@@ -47,14 +48,14 @@ public final class GraphTxn {
     /** Who owns a driver layer: a ChainID, or {@code container:<id>} for a container's read-write layer
      * ({@code container-init:<id>} for its {@link InitLayer}). */
     public Optional<String> cacheOwner(String cacheId) {
-        byte[] v = db.cache.get(txn, Codec.key(cacheId));
+        byte[] v = get(db.cache, cacheId);
         return v == null ? Optional.empty() : Optional.of(Codec.string(v));
     }
 
     public List<LayerRecord> layers() throws GraphException.CorruptException {
         List<LayerRecord> out = new ArrayList<>();
-        try (CursorIterable<byte[]> it = db.layers.iterate(txn)) {
-            for (CursorIterable.KeyVal<byte[]> kv : it) out.add(Codec.layer(kv.val()));
+        try (CursorIterable<ByteBuffer> it = db.layers.iterate(txn)) {
+            for (CursorIterable.KeyVal<ByteBuffer> kv : it) out.add(Codec.layer(Buffers.bytes(kv.val())));
         }
         return out;
     }
@@ -62,10 +63,10 @@ public final class GraphTxn {
     /** Children of a layer: ChainIDs of complete ones and {@code incomplete:<cacheId>} for ones being made. */
     public List<String> children(String chainId) {
         List<String> out = new ArrayList<>();
-        try (Cursor<byte[]> c = db.children.openCursor(txn)) {
-            if (c.get(Codec.key(chainId), GetOp.MDB_SET_KEY)) {
+        try (Cursor<ByteBuffer> c = db.children.openCursor(txn)) {
+            if (c.get(Buffers.key(chainId), GetOp.MDB_SET_KEY)) {
                 do {
-                    out.add(Codec.string(c.val()));
+                    out.add(Codec.string(Buffers.bytes(c.val())));
                 } while (c.seek(SeekOp.MDB_NEXT_DUP));
             }
         }
@@ -86,85 +87,85 @@ public final class GraphTxn {
     }
 
     public void putLayer(LayerRecord r) {
-        db.layers.put(txn, Codec.key(r.chainId()), Codec.layer(r));
-        db.cache.put(txn, Codec.key(r.cacheId()), Codec.key(r.chainId()));
-        if (r.parent() != null) db.children.put(txn, Codec.key(r.parent()), Codec.key(r.chainId()));
+        db.layers.put(txn, Buffers.key(r.chainId()), Buffers.val(Codec.layer(r)));
+        db.cache.put(txn, Buffers.key(r.cacheId()), Buffers.val(r.chainId()));
+        if (r.parent() != null) db.children.put(txn, Buffers.key(r.parent()), Buffers.val(r.chainId()));
     }
 
     /** Changes only the reference count; the indexes do not move. */
     public void updateLayer(LayerRecord r) {
-        db.layers.put(txn, Codec.key(r.chainId()), Codec.layer(r));
+        db.layers.put(txn, Buffers.key(r.chainId()), Buffers.val(Codec.layer(r)));
     }
 
     public void deleteLayer(LayerRecord r) {
-        db.layers.delete(txn, Codec.key(r.chainId()));
-        db.cache.delete(txn, Codec.key(r.cacheId()));
-        if (r.parent() != null) db.children.delete(txn, Codec.key(r.parent()), Codec.key(r.chainId()));
+        db.layers.delete(txn, Buffers.key(r.chainId()));
+        db.cache.delete(txn, Buffers.key(r.cacheId()));
+        if (r.parent() != null) db.children.delete(txn, Buffers.key(r.parent()), Buffers.val(r.chainId()));
     }
 
     // ---- work in progress
 
     public Optional<IncompleteRecord> incomplete(String cacheId) throws GraphException.CorruptException {
-        byte[] v = db.incomplete.get(txn, Codec.key(cacheId));
+        byte[] v = get(db.incomplete, cacheId);
         return v == null ? Optional.empty() : Optional.of(Codec.incomplete(v));
     }
 
     public List<IncompleteRecord> incompletes() throws GraphException.CorruptException {
         List<IncompleteRecord> out = new ArrayList<>();
-        try (CursorIterable<byte[]> it = db.incomplete.iterate(txn)) {
-            for (CursorIterable.KeyVal<byte[]> kv : it) out.add(Codec.incomplete(kv.val()));
+        try (CursorIterable<ByteBuffer> it = db.incomplete.iterate(txn)) {
+            for (CursorIterable.KeyVal<ByteBuffer> kv : it) out.add(Codec.incomplete(Buffers.bytes(kv.val())));
         }
         return out;
     }
 
     /** Records work in progress; a parent named in it is held as a child entry so GC leaves it alone. */
     public void putIncomplete(IncompleteRecord r) {
-        db.incomplete.put(txn, Codec.key(r.cacheId()), Codec.incomplete(r));
+        db.incomplete.put(txn, Buffers.key(r.cacheId()), Buffers.val(Codec.incomplete(r)));
         if (r.parentChainId() != null) {
-            db.children.put(txn, Codec.key(r.parentChainId()), Codec.key(INCOMPLETE_CHILD + r.cacheId()));
+            db.children.put(txn, Buffers.key(r.parentChainId()), Buffers.val(INCOMPLETE_CHILD + r.cacheId()));
         }
     }
 
     public void deleteIncomplete(IncompleteRecord r) {
-        db.incomplete.delete(txn, Codec.key(r.cacheId()));
+        db.incomplete.delete(txn, Buffers.key(r.cacheId()));
         if (r.parentChainId() != null) {
-            db.children.delete(txn, Codec.key(r.parentChainId()), Codec.key(INCOMPLETE_CHILD + r.cacheId()));
+            db.children.delete(txn, Buffers.key(r.parentChainId()), Buffers.val(INCOMPLETE_CHILD + r.cacheId()));
         }
     }
 
     // ---- images and names
 
     public Optional<ImageRecord> image(String id) throws GraphException.CorruptException {
-        byte[] v = db.images.get(txn, Codec.key(id));
+        byte[] v = get(db.images, id);
         return v == null ? Optional.empty() : Optional.of(Codec.image(v));
     }
 
     public List<ImageRecord> images() throws GraphException.CorruptException {
         List<ImageRecord> out = new ArrayList<>();
-        try (CursorIterable<byte[]> it = db.images.iterate(txn)) {
-            for (CursorIterable.KeyVal<byte[]> kv : it) out.add(Codec.image(kv.val()));
+        try (CursorIterable<ByteBuffer> it = db.images.iterate(txn)) {
+            for (CursorIterable.KeyVal<ByteBuffer> kv : it) out.add(Codec.image(Buffers.bytes(kv.val())));
         }
         return out;
     }
 
     public void putImage(ImageRecord r) {
-        db.images.put(txn, Codec.key(r.id()), Codec.image(r));
+        db.images.put(txn, Buffers.key(r.id()), Buffers.val(Codec.image(r)));
     }
 
     public void deleteImage(String id) {
-        db.images.delete(txn, Codec.key(id));
+        db.images.delete(txn, Buffers.key(id));
     }
 
     public Optional<String> imageOfName(String name) {
-        byte[] v = db.names.get(txn, Codec.key(name));
+        byte[] v = get(db.names, name);
         return v == null ? Optional.empty() : Optional.of(Codec.string(v));
     }
 
     /** All names, each with the image id it points to, sorted by name. */
     public List<String[]> names() {
         List<String[]> out = new ArrayList<>();
-        try (CursorIterable<byte[]> it = db.names.iterate(txn)) {
-            for (CursorIterable.KeyVal<byte[]> kv : it) out.add(new String[] {Codec.string(kv.key()), Codec.string(kv.val())});
+        try (CursorIterable<ByteBuffer> it = db.names.iterate(txn)) {
+            for (CursorIterable.KeyVal<ByteBuffer> kv : it) out.add(new String[] {Codec.string(Buffers.bytes(kv.key())), Codec.string(Buffers.bytes(kv.val()))});
         }
         return out;
     }
@@ -176,97 +177,102 @@ public final class GraphTxn {
     }
 
     public void putName(String name, String imageId) {
-        db.names.put(txn, Codec.key(name), Codec.key(imageId));
+        db.names.put(txn, Buffers.key(name), Buffers.val(imageId));
     }
 
     public void deleteName(String name) {
-        db.names.delete(txn, Codec.key(name));
+        db.names.delete(txn, Buffers.key(name));
     }
 
     // ---- containers
 
     public Optional<ContainerRecord> container(String id) throws GraphException.CorruptException {
-        byte[] v = db.containers.get(txn, Codec.key(id));
+        byte[] v = get(db.containers, id);
         return v == null ? Optional.empty() : Optional.of(Codec.container(v));
     }
 
     public List<ContainerRecord> containers() throws GraphException.CorruptException {
         List<ContainerRecord> out = new ArrayList<>();
-        try (CursorIterable<byte[]> it = db.containers.iterate(txn)) {
-            for (CursorIterable.KeyVal<byte[]> kv : it) out.add(Codec.container(kv.val()));
+        try (CursorIterable<ByteBuffer> it = db.containers.iterate(txn)) {
+            for (CursorIterable.KeyVal<ByteBuffer> kv : it) out.add(Codec.container(Buffers.bytes(kv.val())));
         }
         return out;
     }
 
     /** Also indexes the container's cache id, so fsck recognises its driver layer. */
     public void putContainer(ContainerRecord r) {
-        db.containers.put(txn, Codec.key(r.id()), Codec.container(r));
-        db.cache.put(txn, Codec.key(r.cacheId()), Codec.key("container:" + r.id()));
-        db.cache.put(txn, Codec.key(InitLayer.idOf(r.cacheId())), Codec.key("container-init:" + r.id()));
+        db.containers.put(txn, Buffers.key(r.id()), Buffers.val(Codec.container(r)));
+        db.cache.put(txn, Buffers.key(r.cacheId()), Buffers.val("container:" + r.id()));
+        db.cache.put(txn, Buffers.key(InitLayer.idOf(r.cacheId())), Buffers.val("container-init:" + r.id()));
     }
 
     public void deleteContainer(ContainerRecord r) {
-        db.containers.delete(txn, Codec.key(r.id()));
-        db.cache.delete(txn, Codec.key(r.cacheId()));
-        db.cache.delete(txn, Codec.key(InitLayer.idOf(r.cacheId())));
+        db.containers.delete(txn, Buffers.key(r.id()));
+        db.cache.delete(txn, Buffers.key(r.cacheId()));
+        db.cache.delete(txn, Buffers.key(InitLayer.idOf(r.cacheId())));
     }
 
     // ---- mounts
 
     public Optional<MountRecord> mounts(String cacheId) throws GraphException.CorruptException {
-        byte[] v = db.mounts.get(txn, Codec.key(cacheId));
+        byte[] v = get(db.mounts, cacheId);
         return v == null ? Optional.empty() : Optional.of(Codec.mounts(v));
     }
 
     public List<MountRecord> allMounts() throws GraphException.CorruptException {
         List<MountRecord> out = new ArrayList<>();
-        try (CursorIterable<byte[]> it = db.mounts.iterate(txn)) {
-            for (CursorIterable.KeyVal<byte[]> kv : it) out.add(Codec.mounts(kv.val()));
+        try (CursorIterable<ByteBuffer> it = db.mounts.iterate(txn)) {
+            for (CursorIterable.KeyVal<ByteBuffer> kv : it) out.add(Codec.mounts(Buffers.bytes(kv.val())));
         }
         return out;
     }
 
     /** Stores the holders, or deletes the entry when there are none. */
     public void putMounts(MountRecord r) {
-        if (r.holders().isEmpty()) db.mounts.delete(txn, Codec.key(r.cacheId()));
-        else db.mounts.put(txn, Codec.key(r.cacheId()), Codec.mounts(r));
+        if (r.holders().isEmpty()) db.mounts.delete(txn, Buffers.key(r.cacheId()));
+        else db.mounts.put(txn, Buffers.key(r.cacheId()), Buffers.val(Codec.mounts(r)));
     }
 
     // ---- leases
 
     public List<Lease> leases() throws GraphException.CorruptException {
         List<Lease> out = new ArrayList<>();
-        try (CursorIterable<byte[]> it = db.leases.iterate(txn)) {
-            for (CursorIterable.KeyVal<byte[]> kv : it) out.add(Codec.lease(kv.val()));
+        try (CursorIterable<ByteBuffer> it = db.leases.iterate(txn)) {
+            for (CursorIterable.KeyVal<ByteBuffer> kv : it) out.add(Codec.lease(Buffers.bytes(kv.val())));
         }
         return out;
     }
 
     public Optional<Lease> lease(String id) throws GraphException.CorruptException {
-        byte[] v = db.leases.get(txn, Codec.key(id));
+        byte[] v = get(db.leases, id);
         return v == null ? Optional.empty() : Optional.of(Codec.lease(v));
     }
 
     public void putLease(Lease l) {
-        db.leases.put(txn, Codec.key(l.id()), Codec.lease(l));
+        db.leases.put(txn, Buffers.key(l.id()), Buffers.val(Codec.lease(l)));
     }
 
     public void deleteLease(String id) {
-        db.leases.delete(txn, Codec.key(id));
+        db.leases.delete(txn, Buffers.key(id));
     }
 
     // ---- store facts
 
     public Optional<String> meta(String key) {
-        byte[] v = db.meta.get(txn, Codec.key(key));
+        byte[] v = get(db.meta, key);
         return v == null ? Optional.empty() : Optional.of(Codec.string(v));
     }
 
     public void putMeta(String key, String value) {
-        db.meta.put(txn, Codec.key(key), Codec.key(value));
+        db.meta.put(txn, Buffers.key(key), Buffers.val(value));
     }
 
-    static boolean exists(Dbi<byte[]> dbi, Txn<byte[]> txn, String key) {
-        return dbi.get(txn, Codec.key(key)) != null;
+    static boolean exists(Dbi<ByteBuffer> dbi, Txn<ByteBuffer> txn, String key) {
+        return dbi.get(txn, Buffers.key(key)) != null;
+    }
+
+    private byte[] get(Dbi<ByteBuffer> dbi, String key) {
+        ByteBuffer v = dbi.get(txn, Buffers.key(key));
+        return v == null ? null : Buffers.bytes(v);
     }
 }

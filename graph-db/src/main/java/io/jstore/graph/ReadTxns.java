@@ -1,5 +1,6 @@
 package io.jstore.graph;
 
+import java.nio.ByteBuffer;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.lmdbjava.LmdbException;
@@ -18,12 +19,12 @@ import org.lmdbjava.Txn;
 final class ReadTxns {
     static final int MAX_IDLE = 16;
 
-    private final ConcurrentLinkedDeque<Txn<byte[]>> idle = new ConcurrentLinkedDeque<>();
+    private final ConcurrentLinkedDeque<Txn<ByteBuffer>> idle = new ConcurrentLinkedDeque<>();
     private final AtomicInteger idleCount = new AtomicInteger();
 
     /** A renewed idle transaction, or null if there is none (or it cannot be renewed now). */
-    Txn<byte[]> renewIdle() {
-        Txn<byte[]> txn = idle.pollFirst();
+    Txn<ByteBuffer> renewIdle() {
+        Txn<ByteBuffer> txn = idle.pollFirst();
         if (txn == null) return null;
         idleCount.decrementAndGet();
         try {
@@ -39,7 +40,7 @@ final class ReadTxns {
     }
 
     /** Ends a read transaction: reset and kept if there is room, else aborted. */
-    void release(Txn<byte[]> txn) {
+    void release(Txn<ByteBuffer> txn) {
         if (idleCount.incrementAndGet() <= MAX_IDLE) {
             txn.reset();
             idle.offerFirst(txn);
@@ -49,7 +50,7 @@ final class ReadTxns {
         }
     }
 
-    private void park(Txn<byte[]> txn) {
+    private void park(Txn<ByteBuffer> txn) {
         if (idleCount.incrementAndGet() <= MAX_IDLE) {
             idle.offerFirst(txn);
         } else {
@@ -60,14 +61,14 @@ final class ReadTxns {
 
     /** Aborts every idle transaction; the environment must have no reader running. */
     void closeAll() {
-        for (Txn<byte[]> txn; (txn = idle.pollFirst()) != null; ) {
+        for (Txn<ByteBuffer> txn; (txn = idle.pollFirst()) != null; ) {
             idleCount.decrementAndGet();
             abort(txn);
         }
     }
 
     // lmdbjava's close() skips mdb_txn_abort for a reset transaction, leaking its slot and memory.
-    private static void abort(Txn<byte[]> txn) {
+    private static void abort(Txn<ByteBuffer> txn) {
         try {
             txn.renew();
         } catch (LmdbException e) {
