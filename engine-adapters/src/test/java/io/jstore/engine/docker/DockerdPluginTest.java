@@ -48,6 +48,9 @@ class DockerdPluginTest {
         Assumptions.assumeTrue(probe.supported(), probe.reason());
         String plugin = "jstore-test-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
         Path image = BusyboxArchive.create(Files.createDirectories(fs.root().resolve("image")), IMAGE);
+        // the directories too, when this test made them: a host without Docker keeps no trace of the run
+        List<Path> made = new ArrayList<>();
+        for (Path d = PLUGINS; d != null && !Files.exists(d); d = d.getParent()) made.add(d);
         try (DockerPluginServer server = DockerPluginServer.start(PLUGINS.resolve(plugin + ".sock"),
                 Drivers.open(driverName, fs.root().resolve("jstore").resolve(driverName), Map.of()));
              Dockerd docker = Dockerd.start(fs.root().resolve("docker"), plugin, true)) {
@@ -65,6 +68,13 @@ class DockerdPluginTest {
             assertEquals(java.util.Set.of(), server.driver().ids(), "rmi removed every layer from the driver");
         } finally {
             Files.deleteIfExists(PLUGINS.resolve(plugin + ".sock"));
+            for (Path d : made) {
+                try {
+                    Files.deleteIfExists(d);
+                } catch (java.nio.file.DirectoryNotEmptyException inUse) {
+                    break; // another run's socket or a real Docker's: theirs
+                }
+            }
         }
     }
 
