@@ -59,8 +59,8 @@ public final class LayerApplier {
 
     /** Applies {@code layer} onto the directory {@code target}. The stream is read to its end, not closed. */
     public static ApplyResult apply(InputStream layer, Path target, ApplyOptions options) throws IOException {
-        try (DigestingInputStream digest = new DigestingInputStream(Compression.decompressing(layer));
-             TargetRoot root = new TargetRoot(target)) {
+        DigestingInputStream digest = new DigestingInputStream(Compression.decompressing(layer));
+        try (TargetRoot root = new TargetRoot(target)) {
             LayerApplier a = new LayerApplier(root, options);
             long entries = a.run(new TarReader(new BufferedInputStream(digest, CHUNK)));
             return new ApplyResult(digest.count(), digest.digest(), entries);
