@@ -211,11 +211,33 @@ public final class DmThinPool implements ThinPool {
     private void change(PoolState s, PoolState.Pending p, String message) throws IOException {
         store.commit(s.pending(p));
         crash.reached("pending");
-        DeviceMapper.message(poolName(), 0, message);
+        sendMessage(message);
         crash.reached("message");
         setTransactionId(s.transactionId(), p.transactionId());
         crash.reached("transaction");
         store.commit(applied(s, p));
+    }
+
+    /**
+     * A thin device whose dm device has just gone can still be held open by the kernel for a
+     * moment (the last close of an unmount settling), and dm-thin refuses to delete an open
+     * device with EBUSY: retry that briefly instead of failing the remove.
+     */
+    private void sendMessage(String message) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                DeviceMapper.message(poolName(), 0, message);
+                return;
+            } catch (io.jstore.linux.SyscallException.BusyException e) {
+                if (!message.startsWith("delete ") || attempt >= 100) throw e;
+                try {
+                    Thread.sleep(20);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
     }
 
     @Override
