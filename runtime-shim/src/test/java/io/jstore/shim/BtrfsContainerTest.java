@@ -1,34 +1,10 @@
 package io.jstore.shim;
 
 import io.jstore.linux.testing.FsType;
-import io.jstore.linux.testing.Scratch;
-import io.jstore.linux.testing.ScratchFilesystem;
-import org.junit.jupiter.api.Test;
 
+/** btrfs: subvolumes bound as the root inside the namespace. */
 class BtrfsContainerTest extends ContainerRuntimeTest {
     BtrfsContainerTest() {
-        super("btrfs");
-    }
-
-    @Test
-    void builtin(@Scratch(type = FsType.BTRFS) ScratchFilesystem fs) throws Exception {
-        runDiffCommitAndRunTheCommit(fs, new BuiltinExecutor());
-    }
-
-    @Test
-    void runc(@Scratch(type = FsType.BTRFS) ScratchFilesystem fs) throws Exception {
-        OciRuntime runc = OciRuntime.named("runc");
-        org.junit.jupiter.api.Assumptions.assumeTrue(runc.probe().supported(), runc.probe().reason());
-        runDiffCommitAndRunTheCommit(fs, runc);
-    }
-
-    @Test
-    void detached(@Scratch(type = FsType.BTRFS) ScratchFilesystem fs) throws Exception {
-        detachedRunsAreSupervisedWithoutTheJvm(fs, new BuiltinExecutor());
-    }
-
-    @Test
-    void deadSupervisor(@Scratch(type = FsType.BTRFS) ScratchFilesystem fs) throws Exception {
-        aVanishedSupervisorShowsAsDead(fs);
+        super("btrfs", FsType.BTRFS);
     }
 }

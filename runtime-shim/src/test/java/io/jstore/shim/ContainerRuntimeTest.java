@@ -12,6 +12,7 @@ import io.jstore.graph.image.ImageImporter;
 import io.jstore.graph.image.ImportProgress;
 import io.jstore.layer.Change;
 import io.jstore.linux.MountInfo;
+import io.jstore.linux.testing.FsType;
 import io.jstore.linux.testing.Root;
 import io.jstore.linux.testing.ScratchFilesystem;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 
 /**
  * Containers end to end on a real driver: image imported into graph-db, the read-write layer's
@@ -28,9 +30,74 @@ import org.junit.jupiter.api.Assumptions;
  */
 abstract class ContainerRuntimeTest {
     final String driver;
+    private final FsType fsType;
 
-    ContainerRuntimeTest(String driver) {
+    ContainerRuntimeTest(String driver, FsType fsType) {
         this.driver = driver;
+        this.fsType = fsType;
+    }
+
+    /** A fresh filesystem of the subclass's type per test (a {@code @Scratch} parameter's type is fixed in the source). */
+    private ScratchFilesystem scratch() throws Exception {
+        Root.assumeRoot();
+        return ScratchFilesystem.create(fsType, 512L << 20);
+    }
+
+    private static OciRuntime runcIfItRuns() {
+        OciRuntime runc = OciRuntime.named("runc");
+        Assumptions.assumeTrue(runc.probe().supported(), runc.probe().reason());
+        return runc;
+    }
+
+    @Test
+    void builtin() throws Exception {
+        try (ScratchFilesystem fs = scratch()) {
+            runDiffCommitAndRunTheCommit(fs, new BuiltinExecutor());
+        }
+    }
+
+    @Test
+    void runc() throws Exception {
+        OciRuntime runc = runcIfItRuns();
+        try (ScratchFilesystem fs = scratch()) {
+            runDiffCommitAndRunTheCommit(fs, runc);
+        }
+    }
+
+    @Test
+    void detached() throws Exception {
+        try (ScratchFilesystem fs = scratch()) {
+            detachedRunsAreSupervisedWithoutTheJvm(fs, new BuiltinExecutor());
+        }
+    }
+
+    @Test
+    void initLayer() throws Exception {
+        try (ScratchFilesystem fs = scratch()) {
+            mountPointsAreNotTheContainersChanges(fs, new BuiltinExecutor());
+        }
+    }
+
+    @Test
+    void initLayerRunc() throws Exception {
+        OciRuntime runc = runcIfItRuns();
+        try (ScratchFilesystem fs = scratch()) {
+            mountPointsAreNotTheContainersChanges(fs, runc);
+        }
+    }
+
+    @Test
+    void runningIsHeld() throws Exception {
+        try (ScratchFilesystem fs = scratch()) {
+            aRunningContainerIsHeldByItsSupervisor(fs, new BuiltinExecutor());
+        }
+    }
+
+    @Test
+    void deadSupervisor() throws Exception {
+        try (ScratchFilesystem fs = scratch()) {
+            aVanishedSupervisorShowsAsDead(fs);
+        }
     }
 
     Graph open(ScratchFilesystem fs) throws Exception {

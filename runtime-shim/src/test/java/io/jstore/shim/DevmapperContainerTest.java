@@ -1,34 +1,10 @@
 package io.jstore.shim;
 
 import io.jstore.linux.testing.FsType;
-import io.jstore.linux.testing.Scratch;
-import io.jstore.linux.testing.ScratchFilesystem;
-import org.junit.jupiter.api.Test;
 
+/** devmapper on a reflink pool: the filesystem of a block device mounted as the root inside the namespace. */
 class DevmapperContainerTest extends ContainerRuntimeTest {
     DevmapperContainerTest() {
-        super("devmapper");
-    }
-
-    @Test
-    void builtin(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
-        runDiffCommitAndRunTheCommit(fs, new BuiltinExecutor());
-    }
-
-    @Test
-    void runc(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
-        OciRuntime runc = OciRuntime.named("runc");
-        org.junit.jupiter.api.Assumptions.assumeTrue(runc.probe().supported(), runc.probe().reason());
-        runDiffCommitAndRunTheCommit(fs, runc);
-    }
-
-    @Test
-    void detached(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
-        detachedRunsAreSupervisedWithoutTheJvm(fs, new BuiltinExecutor());
-    }
-
-    @Test
-    void deadSupervisor(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
-        aVanishedSupervisorShowsAsDead(fs);
+        super("devmapper", FsType.XFS);
     }
 }

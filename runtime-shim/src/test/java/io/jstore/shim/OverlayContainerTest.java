@@ -5,48 +5,10 @@ import io.jstore.linux.testing.Scratch;
 import io.jstore.linux.testing.ScratchFilesystem;
 import org.junit.jupiter.api.Test;
 
+/** overlay: the lower chain and the upper mounted inside the namespace from the driver's mount specs. */
 class OverlayContainerTest extends ContainerRuntimeTest {
     OverlayContainerTest() {
-        super("overlay");
-    }
-
-    @Test
-    void builtin(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
-        runDiffCommitAndRunTheCommit(fs, new BuiltinExecutor());
-    }
-
-    @Test
-    void runc(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
-        OciRuntime runc = OciRuntime.named("runc");
-        org.junit.jupiter.api.Assumptions.assumeTrue(runc.probe().supported(), runc.probe().reason());
-        runDiffCommitAndRunTheCommit(fs, runc);
-    }
-
-    @Test
-    void detached(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
-        detachedRunsAreSupervisedWithoutTheJvm(fs, new BuiltinExecutor());
-    }
-
-    @Test
-    void initLayer(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
-        mountPointsAreNotTheContainersChanges(fs, new BuiltinExecutor());
-    }
-
-    @Test
-    void initLayerRunc(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
-        OciRuntime runc = OciRuntime.named("runc");
-        org.junit.jupiter.api.Assumptions.assumeTrue(runc.probe().supported(), runc.probe().reason());
-        mountPointsAreNotTheContainersChanges(fs, runc);
-    }
-
-    @Test
-    void runningIsHeld(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
-        aRunningContainerIsHeldByItsSupervisor(fs, new BuiltinExecutor());
-    }
-
-    @Test
-    void deadSupervisor(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
-        aVanishedSupervisorShowsAsDead(fs);
+        super("overlay", FsType.XFS);
     }
 
     /** 60 committed layers: the overlay's lowerdir list passes the page mount(2) takes, the shim uses lowerdir+. */
