@@ -20,6 +20,8 @@ packages=(
   "skopeo:skopeo"
   "busybox:busybox-static"
   "tar:tar"
+  # benchmarks: the Debian rootfs fixture (scripts/rootfs.sh)
+  "debootstrap:debootstrap"
   "setfattr:attr"
   "fc-list:fontconfig"
   # devmapper: dm-thin runs in a VM (this kernel has no device-mapper), scripts/vm/prepare.sh
