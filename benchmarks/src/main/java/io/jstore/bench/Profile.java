@@ -17,6 +17,7 @@ public enum Profile {
             Map.entry("write", List.of("1B")),
             Map.entry("sync", List.of("none")),
             Map.entry("files", List.of("100")),
+            Map.entry("parent", List.of("100files")),
             Map.entry("changes", List.of("10")),
             Map.entry("executor", List.of("builtin")),
             Map.entry("variant", List.of("plain")),
@@ -29,6 +30,7 @@ public enum Profile {
             Map.entry("write", List.of("1B", "4KiB")),
             Map.entry("sync", List.of("none")),
             Map.entry("files", List.of("100", "20000")),
+            Map.entry("parent", List.of("100files", "20000files", "rootfs")),
             Map.entry("layer", List.of("smallfiles", "bigfiles")),
             Map.entry("fs", List.of("xfs")))),
     /** The suites' own annotations: every parameter value, forked JVMs, longer iterations. */

@@ -2,6 +2,7 @@ package io.jstore.bench.suite;
 
 import io.jstore.bench.Fixtures;
 import io.jstore.bench.Reference;
+import io.jstore.bench.Rootfs;
 import io.jstore.bench.Subject;
 import io.jstore.bench.Tools;
 import io.jstore.driver.CreateOptions;
@@ -27,9 +28,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * Layer create: an empty child of a parent holding {@code files} files of 4 KiB. Snapshotting
- * drivers should cost the same at 100 and at 20,000 files; vfs copies the parent and is
- * expected to grow with it, like its reference, a full copy.
+ * Layer create: an empty child of a parent holding 100 or 20,000 files of 4 KiB, or a real
+ * Debian rootfs ({@link Rootfs}). Snapshotting drivers should cost the same whatever the parent
+ * holds; vfs copies the parent and is expected to grow with it, like its reference, a full copy.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -42,8 +43,9 @@ public class CreateBench {
 
     @State(Scope.Benchmark)
     public abstract static class Shape {
-        @Param({"100", "20000"})
-        public int files;
+        /** {@code <n>files}: n files of 4 KiB, 100 to a directory; {@code rootfs}: Debian bookworm minbase. */
+        @Param({"100files", "20000files", "rootfs"})
+        public String parent;
 
         @Param({"xfs"})
         public String fs;
@@ -61,9 +63,13 @@ public class CreateBench {
         @Setup(Level.Trial)
         public void setup(BenchmarkParams bp) throws IOException {
             d = DriverFixture.open(bp, driver, fs, FIXTURE_BYTES);
-            Path tree = Trees.smallFiles(d.scratch("tree"), files, FILE_BYTES);
-            Path tar = Trees.tar(tree, d.fs.root().resolve("parent.tar"));
             d.driver.create("parent", null, CreateOptions.DEFAULT);
+            if (parent.equals("rootfs")) {
+                Trees.apply(d.driver, "parent", null, Rootfs.tar(bp));
+                return;
+            }
+            Path tree = Trees.smallFiles(d.scratch("tree"), files(parent), FILE_BYTES);
+            Path tar = Trees.tar(tree, d.fs.root().resolve("parent.tar"));
             Trees.apply(d.driver, "parent", null, tar);
             Trees.delete(tree);
             Files.delete(tar);
@@ -94,7 +100,14 @@ public class CreateBench {
         @Setup(Level.Trial)
         public void setup(BenchmarkParams bp) throws IOException {
             scratch = Fixtures.make(bp, fs, FIXTURE_BYTES);
-            tree = Trees.smallFiles(scratch.root().resolve("tree"), files, FILE_BYTES);
+            tree = scratch.root().resolve("tree");
+            if (parent.equals("rootfs")) {
+                Files.createDirectories(tree);
+                Tools.check(List.of("tar", "--numeric-owner", "--xattrs", "--xattrs-include=*", "-C", tree.toString(),
+                        "-xf", Rootfs.tar(bp).toString()));
+            } else {
+                Trees.smallFiles(tree, files(parent), FILE_BYTES);
+            }
             copy = scratch.root().resolve("copy");
         }
 
@@ -109,8 +122,14 @@ public class CreateBench {
         }
     }
 
+    /** "20000files" → 20000. */
+    static int files(String parent) {
+        if (!parent.endsWith("files")) throw new IllegalArgumentException("parent " + parent + ": <n>files or rootfs");
+        return Integer.parseInt(parent.substring(0, parent.length() - "files".length()));
+    }
+
     @Benchmark
-    @Subject(question = "Layer create: an empty child of a parent with many files",
+    @Subject(question = "Layer create: an empty child of a parent with many files or a real rootfs",
             measures = "create(child, parent) of an image layer, nothing applied to it")
     public void create(Parent s) throws IOException {
         s.d.driver.create(s.child, "parent", CreateOptions.DEFAULT);
