@@ -44,6 +44,8 @@ public final class LoopDevice implements AutoCloseable {
     private static final int LO_NAME_SIZE = 64;
     // Another process may take the number LOOP_CTL_GET_FREE handed us before we bind it.
     private static final int ATTACH_ATTEMPTS = 64;
+    // sysfs's backing_file of a file unlinked since it was bound (d_path's marker)
+    private static final String DELETED = " (deleted)";
 
     private final int number;
     private final Path backingFile;
@@ -226,6 +228,19 @@ public final class LoopDevice implements AutoCloseable {
      * has since been deleted.
      */
     public static List<Integer> attachedTo(Path backingFile) {
+        return bindingsOf(backingFile, true);
+    }
+
+    /**
+     * Numbers of the loop devices bound to the file that is at {@code file} now. A binding of
+     * an earlier file of that name, deleted since but still held open (by a mount, perhaps a
+     * copy of one in another mount namespace), is not one of them: it holds other blocks.
+     */
+    public static List<Integer> boundTo(Path file) {
+        return bindingsOf(file, false);
+    }
+
+    private static List<Integer> bindingsOf(Path backingFile, boolean withDeleted) {
         Path want = backingFile.toAbsolutePath().normalize();
         Path real = want;
         try {
@@ -234,7 +249,7 @@ public final class LoopDevice implements AutoCloseable {
             // deleted or unreachable: compare by the given name
         }
         List<Integer> out = new ArrayList<>();
-        for (Map.Entry<Integer, Path> e : bound().entrySet()) {
+        for (Map.Entry<Integer, Path> e : bindings(withDeleted).entrySet()) {
             if (e.getValue().equals(want) || e.getValue().equals(real)) out.add(e.getKey());
         }
         return out;
@@ -245,6 +260,10 @@ public final class LoopDevice implements AutoCloseable {
      * after binding is named without sysfs's {@code " (deleted)"} suffix.
      */
     public static SortedMap<Integer, Path> bound() {
+        return bindings(true);
+    }
+
+    private static SortedMap<Integer, Path> bindings(boolean withDeleted) {
         SortedMap<Integer, Path> out = new TreeMap<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of("/sys/block"), "loop*")) {
             for (Path p : ds) {
@@ -257,7 +276,10 @@ public final class LoopDevice implements AutoCloseable {
                 Optional<Path> f = backingFileOf(n);
                 if (f.isEmpty()) continue;
                 String s = f.get().toString();
-                if (s.endsWith(" (deleted)")) s = s.substring(0, s.length() - " (deleted)".length());
+                if (s.endsWith(DELETED)) {
+                    if (!withDeleted) continue;
+                    s = s.substring(0, s.length() - DELETED.length());
+                }
                 out.put(n, Path.of(s));
             }
         } catch (IOException e) {

@@ -61,6 +61,21 @@ class LoopDeviceTest {
     }
 
     @Test
+    void aBindingOfADeletedFileIsNotBoundToTheNewFileOfItsName(@Scratch(type = FsType.TMPFS, sizeMiB = 64)
+            ScratchFilesystem fs) throws Exception {
+        Path img = image(fs, "disk.img", 8 << 20);
+        try (LoopDevice old = LoopDevice.attach(img, false, false)) {
+            Files.delete(img);
+            image(fs, "disk.img", 8 << 20);
+            assertEquals(List.of(old.number()), LoopDevice.attachedTo(img), "attachedTo names deleted bindings too");
+            assertEquals(List.of(), LoopDevice.boundTo(img), "the file at the name now is bound to nothing");
+            try (LoopDevice now = LoopDevice.attach(img, false, false)) {
+                assertEquals(List.of(now.number()), LoopDevice.boundTo(img));
+            }
+        }
+    }
+
+    @Test
     void readOnlyAndDirectIo(@Scratch(type = FsType.EXT4, sizeMiB = 64) ScratchFilesystem fs) throws Exception {
         Path img = image(fs, "ro.img", 4 << 20);
         try (LoopDevice loop = LoopDevice.attach(img, true, true)) {

@@ -232,7 +232,13 @@ final class DevmapperDriver extends AbstractDriver {
     @Override
     protected void unmountLayer(String id) throws IOException {
         Path target = mountPoint(id);
-        if (MountInfo.isMountPoint(target)) Mounts.unmount(target);
+        if (MountInfo.isMountPoint(target)) {
+            // the unmount writes the filesystem back only if it is the last mount of it, and a
+            // copy of this mount in another mount namespace outlives it: a snapshot of the
+            // device taken after the put would miss what the filesystem still held in memory
+            Filesystems.syncfs(target);
+            Mounts.unmount(target);
+        }
         if (pool.device(id).isPresent()) pool.deactivate(id);
     }
 

@@ -5,8 +5,10 @@ import io.jstore.linux.FileClone;
 import io.jstore.linux.FileStat;
 import io.jstore.linux.Filesystems;
 import io.jstore.linux.LoopDevice;
+import io.jstore.linux.MountInfo;
 import io.jstore.linux.SyscallException;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +93,7 @@ public final class ReflinkPool implements ThinPool {
             for (Path p : ds) {
                 Integer id = imageId(p);
                 if (id != null && byId.containsKey(id)) continue;
-                if (!LoopDevice.attachedTo(p).isEmpty()) {
+                if (!LoopDevice.boundTo(p).isEmpty()) {
                     repairs.add("kept " + p + ": no device names it, but a loop device is bound to it");
                     continue;
                 }
@@ -208,7 +210,7 @@ public final class ReflinkPool implements ThinPool {
         try (PoolLock.Held l = lock.acquire()) {
             PoolState state = store.load();
             ThinDevice d = existing(state, name);
-            Optional<Path> active = bound(d);
+            Optional<Path> active = inUseHere(d);
             if (active.isPresent()) throw new PoolException.DeviceActiveException(dir, name, active.get());
             try {
                 store.commit(state.without(name));
@@ -250,7 +252,7 @@ public final class ReflinkPool implements ThinPool {
             ThinDevice d = existing(store.load(), name);
             LoopDevice mine = held.remove(name);
             if (mine != null) mine.close();
-            for (int n : LoopDevice.attachedTo(image(d))) LoopDevice.detach(n, image(d));
+            for (int n : LoopDevice.boundTo(image(d))) LoopDevice.detach(n, image(d));
         }
     }
 
@@ -264,7 +266,54 @@ public final class ReflinkPool implements ThinPool {
     private Optional<Path> bound(ThinDevice d) {
         LoopDevice mine = held.get(d.name());
         if (mine != null) return Optional.of(mine.path());
-        return LoopDevice.attachedTo(image(d)).stream().findFirst().map(n -> Path.of("/dev/loop" + n));
+        return LoopDevice.boundTo(image(d)).stream().findFirst().map(ReflinkPool::loopPath);
+    }
+
+    /**
+     * The device's loop device if it is active: activated (by this pool or another process's)
+     * or holding a filesystem mounted in this mount namespace. A binding held only by a mount
+     * in another namespace does not count: a copy of the device's mount that another namespace
+     * took (every unshare of a mount namespace on the machine copies all mounts, and this
+     * host's root mount propagates no unmount to them) holds it until that namespace goes, and
+     * may never be reachable from here. Deleting such a device unlinks its image; the kernel
+     * keeps the inode until the copy lets go and autoclear unbinds the loop device then, as
+     * Docker's deferred deletion does for dm devices.
+     */
+    private Optional<Path> inUseHere(ThinDevice d) throws IOException {
+        LoopDevice mine = held.get(d.name());
+        if (mine != null) return Optional.of(mine.path());
+        List<Integer> loops = LoopDevice.boundTo(image(d));
+        if (loops.isEmpty()) return Optional.empty();
+        List<MountInfo.Entry> mounts = MountInfo.self();
+        for (int n : loops) {
+            String dev = deviceNumber(n);
+            if (mounts.stream().anyMatch(m -> (m.major() + ":" + m.minor()).equals(dev))) return Optional.of(loopPath(n));
+            if (!mountedSomewhere(n)) return Optional.of(loopPath(n));
+        }
+        return Optional.empty();
+    }
+
+    /** A mounted filesystem claims its block device: an exclusive open of it fails with EBUSY. */
+    private static boolean mountedSomewhere(int loop) throws SyscallException {
+        try (Fd probe = Fd.open(loopPath(loop), Fd.O_RDONLY | Fd.O_EXCL)) {
+            return false;
+        } catch (SyscallException.BusyException e) {
+            return true;
+        } catch (SyscallException.NotFoundException e) {
+            return false;
+        }
+    }
+
+    private static String deviceNumber(int loop) throws IOException {
+        try {
+            return Files.readString(Path.of("/sys/block/loop" + loop + "/dev"), StandardCharsets.US_ASCII).strip();
+        } catch (java.nio.file.NoSuchFileException e) {
+            return ""; // unbound and removed meanwhile
+        }
+    }
+
+    private static Path loopPath(int n) {
+        return Path.of("/dev/loop" + n);
     }
 
     @Override

@@ -42,7 +42,11 @@ public sealed interface ThinPool extends AutoCloseable permits DmThinPool, Refli
     /** Creates {@code name} as a snapshot of {@code origin}: same size, same blocks, shared. */
     ThinDevice snapshot(String name, String origin) throws IOException;
 
-    /** Deletes a device that is not active ({@link PoolException.DeviceActiveException} otherwise). */
+    /**
+     * Deletes a device that is not active ({@link PoolException.DeviceActiveException}
+     * otherwise). The reflink pool also deletes a device active only for a mount another
+     * mount namespace copied: its blocks go when that copy does.
+     */
     void delete(String name) throws IOException;
 
     /** Makes the device usable and returns its block device; an active device's path again. */
