@@ -1,5 +1,6 @@
 package io.jstore.cli;
 
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -7,14 +8,12 @@ import picocli.CommandLine.Command;
 @Command(name = "jstore",
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
-        description = "Container layer store: storage drivers, layers, images and containers.",
-        subcommands = {DriversCommand.class, ImageCommands.class, LayerCommands.class, ContainerCommands.class,
-                MaintenanceCommands.Gc.class, MaintenanceCommands.Fsck.class, BenchCommand.class,
-                DiffCommand.class, ApplyCommand.class, ChangesCommand.class, RunCommand.class,
-                ContainerLifecycleCommands.Ps.class, ContainerLifecycleCommands.Logs.class, ContainerLifecycleCommands.Stop.class,
-                ContainerLifecycleCommands.Rm.class, ContainerLifecycleCommands.Commit.class, ServeCommand.class,
-                CommandLine.HelpCommand.class})
+        description = "Container layer store: storage drivers, layers, images and containers.")
 public final class Main implements Runnable {
+
+    /** The subcommands in the order the usage lists them. */
+    static final List<String> COMMANDS = List.of("drivers", "image", "layer", "container", "gc", "fsck", "bench",
+            "diff", "apply", "changes", "run", "ps", "logs", "stop", "rm", "commit", "serve", "help");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -25,16 +24,53 @@ public final class Main implements Runnable {
 
     /** Runs the command line and returns the exit code; used by tests in-process. */
     public static int run(String... args) {
-        return commandLine().execute(args);
+        return commandLine(args).execute(args);
     }
 
-    /** The configured command line, for callers that redirect its output. */
+    /** The configured command line with every subcommand, for callers that redirect its output. */
     public static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command line for {@code args}: when they name a subcommand, only that one is built.
+     * Picocli reflects over every command class it is given, and the whole tree (with the
+     * Jackson and driver classes it pulls in) cost a short command most of its start-up time.
+     */
+    public static CommandLine commandLine(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(new ErrorReporter());
+        boolean one = args.length > 0 && COMMANDS.contains(args[0]) && !args[0].equals("help");
+        for (String name : one ? List.of(args[0]) : COMMANDS) cli.addSubcommand(name, command(name));
         // flags after IMAGE belong to the container's command: `run IMAGE ls -l`
-        cli.getSubcommands().get("run").setStopAtPositional(true);
+        CommandLine run = cli.getSubcommands().get("run");
+        if (run != null) run.setStopAtPositional(true);
         return cli;
+    }
+
+    // a switch, not a table of classes: a class literal would load every command class up front
+    private static Object command(String name) {
+        return switch (name) {
+            case "drivers" -> new DriversCommand();
+            case "image" -> new ImageCommands();
+            case "layer" -> new LayerCommands();
+            case "container" -> new ContainerCommands();
+            case "gc" -> new MaintenanceCommands.Gc();
+            case "fsck" -> new MaintenanceCommands.Fsck();
+            case "bench" -> new BenchCommand();
+            case "diff" -> new DiffCommand();
+            case "apply" -> new ApplyCommand();
+            case "changes" -> new ChangesCommand();
+            case "run" -> new RunCommand();
+            case "ps" -> new ContainerLifecycleCommands.Ps();
+            case "logs" -> new ContainerLifecycleCommands.Logs();
+            case "stop" -> new ContainerLifecycleCommands.Stop();
+            case "rm" -> new ContainerLifecycleCommands.Rm();
+            case "commit" -> new ContainerLifecycleCommands.Commit();
+            case "serve" -> new ServeCommand();
+            case "help" -> new CommandLine.HelpCommand();
+            default -> throw new IllegalArgumentException("no command " + name);
+        };
     }
 
     @Override

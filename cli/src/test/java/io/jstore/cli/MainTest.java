@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
+import java.util.Set;
 import picocli.CommandLine;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +30,13 @@ class MainTest {
         assertEquals(0, r.code());
         assertTrue(r.out().startsWith("jstore 0."), r.out());
         assertTrue(r.out().contains("Java 17") || r.out().contains("Java "), r.out());
+    }
+
+    @Test
+    void aNamedCommandIsTheOnlyOneBuilt() {
+        assertEquals(Set.of("run"), Main.commandLine("run", "--help").getSubcommands().keySet());
+        assertEquals(Main.COMMANDS, List.copyOf(Main.commandLine().getSubcommands().keySet()));
+        assertEquals(Main.COMMANDS, List.copyOf(Main.commandLine("help", "run").getSubcommands().keySet()));
     }
 
     @Test
