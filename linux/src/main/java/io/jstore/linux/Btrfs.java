@@ -30,6 +30,11 @@ public final class Btrfs {
     private static final long INO_LOOKUP = 0xD0009412L;
     // _IO(0x94, 8): commits the running transaction, flushing delayed inode and dir items to the trees
     private static final long SYNC = 0x9408L;
+    // _IOR(0x94, 60, struct btrfs_ioctl_get_subvol_info_args): 504 bytes, generation at 280, ctransid at 344
+    private static final long GET_SUBVOL_INFO = 0x81F8943CL;
+    private static final int SUBVOL_INFO_SIZE = 504;
+    private static final int SUBVOL_INFO_GENERATION = 280;
+    private static final int SUBVOL_INFO_CTRANSID = 344;
 
     private static final int VOL_ARGS_SIZE = 4096;
     private static final int VOL_ARGS_NAME_MAX = 4087;
@@ -179,6 +184,28 @@ public final class Btrfs {
     public static void sync(Path anyPath) throws SyscallException {
         try (Fd fd = openDir(anyPath)) {
             if (Library.LIBC.ioctl(fd.number(), SYNC, 0L) != 0) throw SyscallException.last("ioctl(BTRFS_IOC_SYNC)", anyPath);
+        }
+    }
+
+    /**
+     * Whether every change made to the subvolume holding {@code path} is in its tree already,
+     * so that a tree search sees it without a commit ({@link #sync}). {@code GET_SUBVOL_INFO}
+     * reads the root item the kernel holds in memory, not the committed copy: every inode
+     * update stamps its {@code ctransid} with the running transaction
+     * ({@code btrfs_update_inode} → {@code btrfs_update_root_times}), and the commit that
+     * writes the subvolume's tree sets its {@code generation}. While {@code ctransid} is not
+     * newer, nothing changed since that commit: the transaction still open holds only writes
+     * elsewhere (other subvolumes, the store's own files), and committing them is no use here.
+     */
+    public static boolean changesInTree(Path path) throws SyscallException {
+        try (Fd fd = openDir(path)) {
+            byte[] args = new byte[SUBVOL_INFO_SIZE];
+            // it may return 1 (its last tree search's "not exactly found") on success
+            if (Library.LIBC.ioctl(fd.number(), GET_SUBVOL_INFO, args) < 0) {
+                throw SyscallException.last("ioctl(BTRFS_IOC_GET_SUBVOL_INFO)", path);
+            }
+            ByteBuffer b = le(args);
+            return Long.compareUnsigned(b.getLong(SUBVOL_INFO_CTRANSID), b.getLong(SUBVOL_INFO_GENERATION)) <= 0;
         }
     }
 

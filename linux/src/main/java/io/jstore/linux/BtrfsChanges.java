@@ -43,13 +43,18 @@ public final class BtrfsChanges {
         }
     }
 
-    /** The changed inodes in inode order, and what finding them cost: ioctl calls and items read. */
-    public record Scan(List<Inode> inodes, int searchCalls, long itemsRead) {}
+    /**
+     * The changed inodes in inode order, and what finding them cost: whether the running
+     * transaction had to be committed first, ioctl calls and items read.
+     */
+    public record Scan(List<Inode> inodes, boolean committed, int searchCalls, long itemsRead) {}
 
     /**
      * The inodes of the subvolume rooted at {@code subvolume} changed after transaction
-     * {@code generation}. Commits the running transaction first ({@link Btrfs#sync}): until
-     * then btrfs keeps inode and directory updates in memory, out of the trees it searches.
+     * {@code generation}. Commits the running transaction first ({@link Btrfs#sync}) if it
+     * changed the subvolume ({@link Btrfs#changesInTree}): until then btrfs keeps inode and
+     * directory updates in memory, out of the trees it searches. A commit costs a flush of the
+     * device, so the writes of others (and the store's own files) are left to the next one.
      */
     public static Scan since(Path subvolume, long generation) throws SyscallException {
         return since(subvolume, generation, 0);
@@ -62,7 +67,8 @@ public final class BtrfsChanges {
      * {@code relatime} the first read of a file after an apply or a write stamps its atime.
      */
     public static Scan since(Path subvolume, long generation, long sourceTree) throws SyscallException {
-        Btrfs.sync(subvolume);
+        boolean commit = !Btrfs.changesInTree(subvolume);
+        if (commit) Btrfs.sync(subvolume);
         Map<Long, Inode> changed = new LinkedHashMap<>();
         Map<Long, byte[]> raw = new HashMap<>();
         long[] items = {0};
@@ -97,7 +103,7 @@ public final class BtrfsChanges {
         }
         List<Inode> out = new ArrayList<>(changed.size());
         for (Inode i : changed.values()) out.add(new Inode(i.inode(), i.transid(), i.mode(), i.nlink(), List.copyOf(i.names())));
-        return new Scan(out, calls, items[0]);
+        return new Scan(out, commit, calls, items[0]);
     }
 
     /** Every name of inode {@code inode} of the subvolume rooted at {@code subvolume} (its inode and extended refs). */

@@ -1,6 +1,7 @@
 package io.jstore.linux;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstore.linux.testing.FsType;
@@ -99,5 +100,34 @@ class BtrfsChangesTest {
         long since = BtrfsSubvolumes.info(child).createdTransid();
         Files.writeString(child.resolve("top"), "x");
         assertEquals(Set.of("/", "/top"), changedPaths(child, BtrfsChanges.since(child, since)).keySet());
+    }
+
+    @Test
+    void onlyChangesToTheSubvolumeItselfNeedACommit(@Scratch(type = FsType.BTRFS) ScratchFilesystem fs) throws Exception {
+        Path base = fs.root().resolve("base");
+        Btrfs.createSubvolume(base);
+        Btrfs.setReadOnly(base, true);
+        Path child = fs.root().resolve("child");
+        Btrfs.snapshot(base, child, false);
+        long since = BtrfsSubvolumes.info(child).createdTransid();
+        assertTrue(Btrfs.changesInTree(child), "a fresh snapshot is committed");
+
+        Files.writeString(child.resolve("f"), "x");
+        assertFalse(Btrfs.changesInTree(child), "the write is still in the running transaction");
+        BtrfsChanges.Scan first = BtrfsChanges.since(child, since);
+        assertTrue(first.committed());
+        assertEquals(Set.of("/", "/f"), changedPaths(child, first).keySet());
+        assertTrue(Btrfs.changesInTree(child));
+
+        // the store's own files live beside the subvolumes, in the top level
+        Files.writeString(fs.root().resolve("bookkeeping"), "1");
+        assertTrue(Btrfs.changesInTree(child), "a write elsewhere leaves the subvolume committed");
+        BtrfsChanges.Scan again = BtrfsChanges.since(child, since);
+        assertFalse(again.committed());
+        assertEquals(Set.of("/", "/f"), changedPaths(child, again).keySet());
+
+        Files.setPosixFilePermissions(child.resolve("f"), Set.of());
+        assertFalse(Btrfs.changesInTree(child), "a chmod is a change too");
+        assertTrue(BtrfsChanges.since(child, since).committed());
     }
 }

@@ -153,7 +153,8 @@ final class BtrfsDriver extends AbstractDriver {
                 BtrfsChanges.Scan scan = BtrfsChanges.since(upper, since, g.source());
                 ChangeScope scope = ChangeScope.of(upper, scan);
                 lastDiff = "generations: " + id + " since transaction " + since + ", " + scope.changedInodes()
-                        + " changed inodes from " + scan.itemsRead() + " items in " + scan.searchCalls() + " searches";
+                        + " changed inodes from " + scan.itemsRead() + " items in " + scan.searchCalls() + " searches"
+                        + (scan.committed() ? ", after a commit of its changes" : ", no commit needed");
                 return f.run(lower, upper, scope);
             } finally {
                 put(parent);
