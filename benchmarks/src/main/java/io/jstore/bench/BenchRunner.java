@@ -52,7 +52,7 @@ public final class BenchRunner {
         int included = 0;
         for (Class<?> suite : suites) {
             boolean perDriver = !drivers.isEmpty() && Suites.benchmarks(suite).stream().anyMatch(m -> Suites.hasParam(m, "driver"));
-            SuiteRun run = new SuiteRun(new OptionsBuilder(), fixtures(plan.profile(), perDriver ? drivers : List.of()), new int[1]);
+            SuiteRun run = new SuiteRun(new OptionsBuilder(), fixtures(plan.narrowing(), perDriver ? drivers : List.of()), new int[1]);
             for (Method m : Suites.benchmarks(suite)) {
                 String name = suite.getName() + "." + m.getName();
                 if (m.isAnnotationPresent(Peer.class)) {
@@ -67,7 +67,7 @@ public final class BenchRunner {
                     continue;
                 }
                 run.options().include("^" + Pattern.quote(name) + "$");
-                run.count()[0] += count(m, plan.profile(), drivers.size(), peers.size(), run.fixtures().size());
+                run.count()[0] += count(m, plan.narrowing(), drivers.size(), peers.size(), run.fixtures().size());
             }
             if (run.count()[0] > 0) runs.add(run);
             included += run.count()[0];
@@ -84,7 +84,7 @@ public final class BenchRunner {
         List<RunResult> results = new ArrayList<>();
         for (SuiteRun run : runs) {
             ChainedOptionsBuilder b = run.options();
-            configure(b, plan.profile(), drivers, peers, skips, run.fixtures());
+            configure(b, plan.profile(), plan.narrowing(), drivers, peers, skips, run.fixtures());
             results.addAll(new Runner(b.build(), shown).run());
             // after every suite, so an interrupted run still leaves what it measured
             ResultFormatFactory.getInstance(ResultFormatType.JSON, json.toString()).writeOut(results);
@@ -127,12 +127,12 @@ public final class BenchRunner {
     /** One suite's JMH run: its options, its fixture filesystems, how many benchmarks it makes. */
     private record SuiteRun(ChainedOptionsBuilder options, List<String> fixtures, int[] count) {}
 
-    private static void configure(ChainedOptionsBuilder b, Profile profile, List<String> drivers, List<String> peers,
-                                  Path skips, List<String> fixtures) {
+    private static void configure(ChainedOptionsBuilder b, Profile profile, Map<String, List<String>> narrowing,
+                                  List<String> drivers, List<String> peers, Path skips, List<String> fixtures) {
         if (!drivers.isEmpty()) b.param("driver", drivers.toArray(String[]::new));
         if (!peers.isEmpty()) b.param("peer", peers.toArray(String[]::new));
         // param() adds to a key's values: each key once
-        profile.params.forEach((k, v) -> {
+        narrowing.forEach((k, v) -> {
             if (!k.equals("fs")) b.param(k, v.toArray(String[]::new));
         });
         b.param("fs", fixtures.toArray(String[]::new));
@@ -150,24 +150,24 @@ public final class BenchRunner {
     }
 
     /**
-     * The fixture filesystems: the profile's (full: xfs and ext4, where overlay copies up by
-     * clone and by copy), plus btrfs when the btrfs driver runs, which needs it.
+     * The fixture filesystems: the narrowed {@code fs} (full: xfs and ext4, where overlay copies
+     * up by clone and by copy), plus btrfs when the btrfs driver runs, which needs it.
      */
-    static List<String> fixtures(Profile profile, List<String> drivers) {
-        List<String> fs = new ArrayList<>(profile.params.getOrDefault("fs", List.of("xfs", "ext4")));
+    static List<String> fixtures(Map<String, List<String>> narrowing, List<String> drivers) {
+        List<String> fs = new ArrayList<>(narrowing.getOrDefault("fs", List.of("xfs", "ext4")));
         if (drivers.contains("btrfs") && !fs.contains("btrfs")) fs.add("btrfs");
         return fs;
     }
 
-    /** How many benchmark runs a method makes under the profile: the product of its parameters' values. */
-    static int count(Method m, Profile profile, int drivers, int peers, int fixtures) {
+    /** How many benchmark runs a method makes under the narrowing: the product of its parameters' values. */
+    static int count(Method m, Map<String, List<String>> narrowing, int drivers, int peers, int fixtures) {
         int n = 1;
         for (Map.Entry<String, List<String>> e : Suites.params(m).entrySet()) {
             n *= switch (e.getKey()) {
                 case "driver" -> drivers;
                 case "peer" -> peers;
                 case "fs" -> fixtures;
-                default -> profile.params.getOrDefault(e.getKey(), e.getValue()).size();
+                default -> narrowing.getOrDefault(e.getKey(), e.getValue()).size();
             };
         }
         return n;

@@ -5,7 +5,9 @@ import io.jstore.bench.BenchRunner;
 import io.jstore.bench.Profile;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,6 +35,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--suites", split = ",", paramLabel = "SUITE", description = "Suites to run (default: all), e.g. GraphBench,CowBench.")
     List<String> suites = new ArrayList<>();
 
+    @Option(names = "--param", paramLabel = "NAME=V1,V2",
+            description = {"Run these values of a suite parameter instead of the profile's, e.g. --param size=1GiB",
+                    "(CowBench's 1 GiB lower file outside the full profile); repeatable."})
+    Map<String, String> params = new LinkedHashMap<>();
+
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "Report directory (default: ${DEFAULT-VALUE}).")
     Path output = Path.of("bench-out");
 
@@ -45,7 +52,9 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Profile profile = smoke ? Profile.SMOKE : quick ? Profile.QUICK : Profile.FULL;
-        BenchRunner.run(new BenchPlan(profile, drivers, peers, suites, output), spec.commandLine().getOut());
+        Map<String, List<String>> narrowing = new LinkedHashMap<>();
+        params.forEach((k, v) -> narrowing.put(k, List.of(v.split(","))));
+        BenchRunner.run(new BenchPlan(profile, drivers, peers, suites, output, narrowing), spec.commandLine().getOut());
         return 0;
     }
 }
