@@ -56,7 +56,7 @@ public final class Layers {
             for (Map.Entry<TreeCopy.InodeKey, String> e : d.unchangedLinks().entrySet()) {
                 w.linkToExisting(d.linkStats().get(e.getKey()), e.getValue());
             }
-            w.write(upper, d.changes());
+            w.write(upper, d.changes(), d.stats());
         }
         return d.changes();
     }

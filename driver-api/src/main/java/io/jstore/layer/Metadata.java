@@ -1,5 +1,6 @@
 package io.jstore.layer;
 
+import io.jstore.linux.Fd;
 import io.jstore.linux.FileStat;
 import io.jstore.linux.Inodes;
 import io.jstore.linux.SyscallException;
@@ -38,6 +39,15 @@ final class Metadata {
         Map<String, byte[]> out = new TreeMap<>();
         for (String name : Xattrs.list(path)) {
             Xattrs.get(path, name).ifPresent(v -> out.put(name, v));
+        }
+        return out;
+    }
+
+    /** As {@link #readXattrs(Path)}, of an open file or directory. */
+    static Map<String, byte[]> readXattrs(Fd fd) throws SyscallException {
+        Map<String, byte[]> out = new TreeMap<>();
+        for (String name : Xattrs.list(fd)) {
+            Xattrs.get(fd, name).ifPresent(v -> out.put(name, v));
         }
         return out;
     }

@@ -35,7 +35,7 @@ public final class OverlayUpper {
                 if (st.isWhiteout()) {
                     w.whiteout(path);
                 } else {
-                    w.add(upper, path);
+                    w.add(upper, path, st);
                     if (st.isDirectory() && opaque(file) && (lowers == null || lowerDir(lowers, path))) w.opaque(path);
                 }
             });
@@ -75,11 +75,12 @@ public final class OverlayUpper {
     }
 
     private static void walk(Path dir, String rel, Visitor v) throws IOException {
-        for (Map.Entry<String, Path> c : TreeDiff.list(dir).entrySet()) {
+        for (Map.Entry<String, FileStat> c : TreeDiff.entries(dir).entrySet()) {
             String path = rel + "/" + c.getKey();
-            FileStat st = FileStat.of(c.getValue());
-            v.visit(path, c.getValue(), st);
-            if (st.isDirectory()) walk(c.getValue(), path, v);
+            FileStat st = c.getValue();
+            Path file = dir.resolve(c.getKey());
+            v.visit(path, file, st);
+            if (st.isDirectory()) walk(file, path, v);
         }
     }
 }

@@ -1,8 +1,8 @@
 package io.jstore.layer;
 
+import io.jstore.linux.Fd;
 import io.jstore.linux.FileStat;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -62,7 +62,8 @@ public final class TreeDiff {
      * The changes, plus for inodes of {@code upper} with several names of which some are
      * unchanged: one unchanged name, so the writer can hardlink new names to what the target holds.
      */
-    record Result(List<Change> changes, Map<TreeCopy.InodeKey, String> unchangedLinks, Map<TreeCopy.InodeKey, FileStat> linkStats) {}
+    record Result(List<Change> changes, List<FileStat> stats,
+                  Map<TreeCopy.InodeKey, String> unchangedLinks, Map<TreeCopy.InodeKey, FileStat> linkStats) {}
 
     static Result compute(Path lower, Path upper) throws IOException {
         return compute(lower, upper, null);
@@ -72,11 +73,13 @@ public final class TreeDiff {
         Walk w = new Walk(scope);
         w.dir(lower, upper, "", lower == null ? null : FileStat.of(lower), FileStat.of(upper));
         if (scope != null && lower != null) w.unchangedNames(lower, upper);
-        return new Result(w.out, w.unchanged, w.stats);
+        return new Result(w.out, w.outStats, w.unchanged, w.stats);
     }
 
     private static final class Walk {
         final List<Change> out = new ArrayList<>();
+        /** The upper stat of each change in {@code out}, null for D. */
+        final List<FileStat> outStats = new ArrayList<>();
         final Map<TreeCopy.InodeKey, String> unchanged = new HashMap<>();
         final Map<TreeCopy.InodeKey, FileStat> stats = new HashMap<>();
         final Scope scope;
@@ -89,36 +92,39 @@ public final class TreeDiff {
         boolean dir(Path lower, Path upper, String rel, FileStat lowerSt, FileStat upperSt) throws IOException {
             SortedSet<String> only = scope == null || lower == null
                     ? null : scope.onlyNames(rel.isEmpty() ? "/" : rel, lowerSt, upperSt);
-            TreeMap<String, Path> up = only == null ? list(upper) : named(upper, only);
-            TreeMap<String, Path> low = lower == null ? new TreeMap<>() : only == null ? list(lower) : named(lower, only);
+            TreeMap<String, FileStat> up = only == null ? entries(upper) : named(upper, only);
+            TreeMap<String, FileStat> low = lower == null ? new TreeMap<>() : only == null ? entries(lower) : named(lower, only);
             TreeMap<String, Boolean> names = new TreeMap<>();
             up.keySet().forEach(n -> names.put(n, true));
             low.keySet().forEach(n -> names.putIfAbsent(n, false));
             boolean any = false;
             for (String name : names.keySet()) {
                 String path = rel + "/" + name;
-                Path u = up.get(name);
-                Path l = low.get(name);
-                if (u == null) {
-                    out.add(new Change(Change.Kind.DELETED, path));
+                FileStat us = up.get(name);
+                FileStat ls = low.get(name);
+                if (us == null) {
+                    change(Change.Kind.DELETED, path, null);
                     any = true;
                     continue;
                 }
-                FileStat us = FileStat.of(u);
-                FileStat ls = l == null ? null : FileStat.of(l);
+                Path u = upper.resolve(name);
                 if (ls == null) {
                     added(u, us, path);
                     any = true;
                     continue;
                 }
                 if (scope != null && !scope.mayDiffer(path, ls, us)) continue;
+                Path l = lower.resolve(name);
                 boolean bothDirs = us.isDirectory() && ls.isDirectory();
                 boolean changed = !same(l, ls, u, us);
                 int at = out.size();
-                if (changed) out.add(new Change(Change.Kind.MODIFIED, path));
+                if (changed) change(Change.Kind.MODIFIED, path, us);
                 boolean below = false;
                 if (us.isDirectory()) below = dir(bothDirs ? l : null, u, path, bothDirs ? ls : null, us);
-                if (!changed && below) out.add(at, new Change(Change.Kind.MODIFIED, path));
+                if (!changed && below) {
+                    out.add(at, new Change(Change.Kind.MODIFIED, path));
+                    outStats.add(at, us);
+                }
                 if (!changed && !us.isDirectory() && us.nlink() > 1) {
                     TreeCopy.InodeKey k = key(us);
                     unchanged.putIfAbsent(k, path);
@@ -127,6 +133,11 @@ public final class TreeDiff {
                 any |= changed || below;
             }
             return any;
+        }
+
+        private void change(Change.Kind kind, String path, FileStat st) {
+            out.add(new Change(kind, path));
+            outStats.add(st);
         }
 
         /**
@@ -170,19 +181,21 @@ public final class TreeDiff {
             return false;
         }
 
-        private static TreeMap<String, Path> named(Path dir, SortedSet<String> names) throws IOException {
-            TreeMap<String, Path> m = new TreeMap<>();
+        private static TreeMap<String, FileStat> named(Path dir, SortedSet<String> names) throws IOException {
+            TreeMap<String, FileStat> m = new TreeMap<>();
             for (String n : names) {
-                Path p = dir.resolve(n);
-                if (FileStat.ofOrNull(p) != null) m.put(n, p);
+                FileStat st = FileStat.ofOrNull(dir.resolve(n));
+                if (st != null) m.put(n, st);
             }
             return m;
         }
 
         private void added(Path u, FileStat us, String path) throws IOException {
-            out.add(new Change(Change.Kind.ADDED, path));
+            change(Change.Kind.ADDED, path, us);
             if (us.isDirectory()) {
-                for (Map.Entry<String, Path> c : list(u).entrySet()) added(c.getValue(), FileStat.of(c.getValue()), path + "/" + c.getKey());
+                for (Map.Entry<String, FileStat> c : entries(u).entrySet()) {
+                    added(u.resolve(c.getKey()), c.getValue(), path + "/" + c.getKey());
+                }
             }
         }
     }
@@ -220,11 +233,14 @@ public final class TreeDiff {
         return Objects.equals(a.size(), b.size());
     }
 
-    /** Children by name, sorted, so changes come out in a stable order with parents first. */
-    static TreeMap<String, Path> list(Path dir) throws IOException {
-        TreeMap<String, Path> m = new TreeMap<>();
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
-            for (Path p : s) m.put(p.getFileName().toString(), p);
+    /**
+     * Children by name, sorted, so changes come out in a stable order with parents first, each
+     * with its stat taken through one descriptor of the directory (no path resolved per child).
+     */
+    static TreeMap<String, FileStat> entries(Path dir) throws IOException {
+        TreeMap<String, FileStat> m = new TreeMap<>();
+        try (Fd d = Fd.open(dir, Fd.O_RDONLY | Fd.O_DIRECTORY | Fd.O_NOFOLLOW)) {
+            for (String name : d.names()) m.put(name, FileStat.of(d, name));
         }
         return m;
     }

@@ -89,6 +89,21 @@ class LayerRoundTripTest {
         assertArrayEquals(a, diff(lower, again));
     }
 
+    /** A file target takes the channel path (large files by sendfile, the rest through a direct buffer): same bytes. */
+    @Test
+    void diffIntoAFileIsTheSameBytesAsIntoAnyStream() throws IOException {
+        Path file = tmp.resolve("layer.tar");
+        try (java.io.FileOutputStream out = new java.io.FileOutputStream(file.toFile())) {
+            out.write(new byte[] {'>'}); // the writer continues where the stream is
+            Layers.diff(lower, upper, out);
+        }
+        byte[] got = Files.readAllBytes(file);
+        byte[] expected = diff(lower, upper);
+        assertEquals('>', got[0]);
+        assertArrayEquals(expected, java.util.Arrays.copyOfRange(got, 1, got.length));
+        assertTrue(expected.length > 32 << 20, "the sparse image, 32 MiB, is in the layer: " + expected.length);
+    }
+
     @ParameterizedTest
     @EnumSource(Compression.class)
     void compressedLayersApplyAndHashTheUncompressedTar(Compression c) throws IOException {

@@ -1,6 +1,10 @@
 package io.jstore.linux;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * An owned file descriptor. Closing it closes the descriptor once; the number is exposed for
@@ -23,6 +27,7 @@ public final class Fd implements AutoCloseable {
 
     private static final int LOCK_EX = 2;
     private static final int LOCK_UN = 8;
+    private static final int DIRENT_BUFFER = 32 << 10;
 
     private final int fd;
     private final String what;
@@ -84,6 +89,53 @@ public final class Fd implements AutoCloseable {
     /** {@code flock(2)} LOCK_UN; closing the descriptor releases the lock as well. */
     public void unlock() throws SyscallException {
         if (Library.LIBC.flock(fd, LOCK_UN) != 0) throw SyscallException.last("flock", what);
+    }
+
+    /**
+     * The names in this directory ({@code getdents64}), without {@code .} and {@code ..}, in
+     * the filesystem's order. Reads from the descriptor's current offset to the end.
+     */
+    public List<String> names() throws SyscallException {
+        List<String> names = new ArrayList<>();
+        byte[] buf = new byte[DIRENT_BUFFER];
+        while (true) {
+            long n = Library.LIBC.getdents64(fd, buf, buf.length);
+            if (n < 0) {
+                int errno = Library.errno();
+                if (errno == Errno.EINTR) continue;
+                throw SyscallException.of("getdents64", errno, what);
+            }
+            if (n == 0) return names;
+            // struct linux_dirent64 { u64 ino; s64 off; u16 reclen; u8 type; char name[]; }
+            for (int off = 0; off < n; ) {
+                int reclen = (buf[off + 16] & 0xff) | (buf[off + 17] & 0xff) << 8;
+                int start = off + 19;
+                int end = start;
+                while (end < off + reclen && buf[end] != 0) end++;
+                int len = end - start;
+                boolean dots = len == 1 && buf[start] == '.' || len == 2 && buf[start] == '.' && buf[start + 1] == '.';
+                if (!dots) names.add(new String(buf, start, len, StandardCharsets.UTF_8));
+                off += reclen;
+            }
+        }
+    }
+
+    /**
+     * {@code read(2)} into a direct buffer, from its position up to its limit, retried on EINTR;
+     * advances the position. Returns the bytes read, -1 at the end of the file.
+     */
+    public int read(ByteBuffer buf) throws SyscallException {
+        if (!buf.isDirect()) throw new IllegalArgumentException("read needs a direct buffer");
+        while (true) {
+            long n = Library.LIBC.read(fd, buf, buf.remaining());
+            if (n > 0) {
+                buf.position(buf.position() + (int) n);
+                return (int) n;
+            }
+            if (n == 0) return buf.hasRemaining() ? -1 : 0;
+            int errno = Library.errno();
+            if (errno != Errno.EINTR) throw SyscallException.of("read", errno, what);
+        }
     }
 
     /** {@code syncfs(2)}: writes back everything dirty on the filesystem this descriptor is on. */

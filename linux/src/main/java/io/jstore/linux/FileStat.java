@@ -30,6 +30,15 @@ public record FileStat(
         return at(Fd.AT_FDCWD, path.toString(), path);
     }
 
+    /** {@code lstat} of {@code name} in directory {@code dir}: no path above it is resolved again. */
+    public static FileStat of(Fd dir, String name) throws SyscallException {
+        byte[] buf = new byte[256];
+        if (Library.LIBC.statx(dir.number(), name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buf) != 0) {
+            throw SyscallException.last("statx", dir.description() + "/" + name);
+        }
+        return decode(buf);
+    }
+
     /** Like {@link #of} but empty-handed for ENOENT. */
     public static FileStat ofOrNull(Path path) throws SyscallException {
         byte[] buf = new byte[256];

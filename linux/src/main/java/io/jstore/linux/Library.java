@@ -1,5 +1,6 @@
 package io.jstore.linux;
 
+import java.nio.ByteBuffer;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
@@ -51,6 +52,9 @@ final class Library {
         long copy_file_range(int fdIn, Pointer offIn, int fdOut, Pointer offOut, long len, int flags);
         int ftruncate(int fd, long length);
         int flock(int fd, int operation);
+        long flistxattr(int fd, @Out byte[] list, long size);
+        long fgetxattr(int fd, String name, @Out byte[] value, long size);
+        long read(int fd, @Out ByteBuffer buf, long count);
 
         // ioctl: one overload per argument shape
         int ioctl(int fd, long request, long arg);

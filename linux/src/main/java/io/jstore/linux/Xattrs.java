@@ -44,6 +44,36 @@ public final class Xattrs {
         }
     }
 
+    /**
+     * All attribute names of an open file or directory ({@code flistxattr}). Symlinks and
+     * devices cannot be opened for this; name those by path ({@link #list(Path)}), never as
+     * {@code /proc/self/fd/N}, whose {@code l*} calls see the magic link itself.
+     */
+    public static List<String> list(Fd fd) throws SyscallException {
+        for (int size = 256; ; size = Math.min(size * 4, XATTR_SIZE_MAX)) {
+            byte[] buf = new byte[size];
+            long n = Library.LIBC.flistxattr(fd.number(), buf, size);
+            if (n >= 0) return splitNames(buf, (int) n);
+            int errno = Library.errno();
+            if (errno == Errno.ERANGE && size < XATTR_SIZE_MAX) continue;
+            if (errno == Errno.EOPNOTSUPP) return List.of();
+            throw SyscallException.of("flistxattr", errno, fd.description());
+        }
+    }
+
+    /** The value on an open file or directory ({@code fgetxattr}), or empty when it is not set. */
+    public static Optional<byte[]> get(Fd fd, String name) throws SyscallException {
+        for (int size = 256; ; size = Math.min(size * 4, XATTR_SIZE_MAX)) {
+            byte[] buf = new byte[size];
+            long n = Library.LIBC.fgetxattr(fd.number(), name, buf, size);
+            if (n >= 0) return Optional.of(java.util.Arrays.copyOf(buf, (int) n));
+            int errno = Library.errno();
+            if (errno == Errno.ERANGE && size < XATTR_SIZE_MAX) continue;
+            if (errno == Errno.ENODATA) return Optional.empty();
+            throw SyscallException.of("fgetxattr(" + name + ")", errno, fd.description());
+        }
+    }
+
     public static void set(Path path, String name, byte[] value) throws SyscallException {
         if (Library.LIBC.lsetxattr(path.toString(), name, value, value.length, 0) != 0) {
             throw SyscallException.last("lsetxattr(" + name + ")", path);

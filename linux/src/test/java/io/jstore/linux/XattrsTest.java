@@ -40,6 +40,25 @@ class XattrsTest {
     }
 
     @Test
+    void byDescriptorOfAFileAndADirectory(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
+        Path f = Files.writeString(fs.root().resolve("f"), "data");
+        Path d = Files.createDirectory(fs.root().resolve("d"));
+        byte[] big = new byte[3000];
+        for (int i = 0; i < big.length; i++) big[i] = (byte) (i * 7);
+        Xattrs.set(f, "security.jstore", BINARY);
+        Xattrs.set(f, "user.big", big);
+        Xattrs.set(d, "trusted.overlay.opaque", new byte[] {'y'});
+        try (Fd file = Fd.open(f, Fd.O_RDONLY); Fd dir = Fd.open(d, Fd.O_RDONLY | Fd.O_DIRECTORY)) {
+            assertEquals(java.util.Set.copyOf(Xattrs.list(f)), java.util.Set.copyOf(Xattrs.list(file)));
+            assertArrayEquals(BINARY, Xattrs.get(file, "security.jstore").orElseThrow());
+            assertArrayEquals(big, Xattrs.get(file, "user.big").orElseThrow(), "past the first 256-byte try");
+            assertTrue(Xattrs.get(file, "user.none").isEmpty());
+            assertEquals(List.of("trusted.overlay.opaque"), Xattrs.list(dir));
+            assertArrayEquals(new byte[] {'y'}, Xattrs.get(dir, "trusted.overlay.opaque").orElseThrow());
+        }
+    }
+
+    @Test
     void symlinkItselfNotItsTarget(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
         Path target = Files.writeString(fs.root().resolve("target"), "t");
         Path link = Files.createSymbolicLink(fs.root().resolve("link"), target);
