@@ -46,19 +46,7 @@ final class LayerOutput extends OutputStream {
         }
     }
 
-    /** Appends at most {@code max} bytes read from {@code in} at its position; -1 at its end. */
-    int readFrom(FileChannel in, long max) throws IOException {
-        if (!buf.hasRemaining()) drain();
-        int limit = buf.limit();
-        buf.limit((int) Math.min(limit, buf.position() + max));
-        try {
-            return in.read(buf);
-        } finally {
-            buf.limit(limit);
-        }
-    }
-
-    /** As {@link #readFrom(FileChannel, long)}, from a descriptor at its offset. */
+    /** Appends at most {@code max} bytes read from {@code in} at its offset; -1 at its end. */
     int readFrom(Fd in, long max) throws IOException {
         if (!buf.hasRemaining()) drain();
         int limit = buf.limit();
