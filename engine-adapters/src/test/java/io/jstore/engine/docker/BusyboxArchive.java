@@ -14,6 +14,14 @@ final class BusyboxArchive {
     private BusyboxArchive() {}
 
     static Path create(Path work, String name) throws IOException, InterruptedException {
+        Path rootfs = rootfs(work);
+        Path layer = ImageFixtures.tar(rootfs, work.resolve("layer.tar"));
+        Path dir = ImageFixtures.dockerArchive(work.resolve("archive"), name, List.of(Files.readAllBytes(layer)));
+        return ImageFixtures.tar(dir, work.resolve("image.tar"));
+    }
+
+    /** The image's root filesystem as a tree, {@code work/rootfs}: busybox, its applets as symlinks, /etc/passwd and group. */
+    static Path rootfs(Path work) throws IOException, InterruptedException {
         Root.assumeTool("busybox");
         Path busybox = Root.tool("busybox").orElseThrow();
         Path rootfs = work.resolve("rootfs");
@@ -27,8 +35,6 @@ final class BusyboxArchive {
         for (String d : List.of("etc", "tmp", "root", "proc", "sys", "dev")) Files.createDirectories(rootfs.resolve(d));
         Files.writeString(rootfs.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
         Files.writeString(rootfs.resolve("etc/group"), "root:x:0:\n");
-        Path layer = ImageFixtures.tar(rootfs, work.resolve("layer.tar"));
-        Path dir = ImageFixtures.dockerArchive(work.resolve("archive"), name, List.of(Files.readAllBytes(layer)));
-        return ImageFixtures.tar(dir, work.resolve("image.tar"));
+        return rootfs;
     }
 }
