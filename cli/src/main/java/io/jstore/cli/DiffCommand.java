@@ -69,7 +69,8 @@ final class DiffCommand implements Callable<Integer> {
         Path abs = output.toAbsolutePath();
         Path tmp = Files.createTempFile(abs.getParent(), "." + abs.getFileName(), ".partial");
         try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
+            // a FileOutputStream: the layer writer then sends file data to it by sendfile
+            try (OutputStream out = new FileOutputStream(tmp.toFile())) {
                 write(out);
             }
             Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -80,6 +81,10 @@ final class DiffCommand implements Callable<Integer> {
     }
 
     private void write(OutputStream out) throws IOException {
+        if (compression == Compression.NONE) {
+            Layers.diff(lower, upper, out);
+            return;
+        }
         OutputStream z = compression.writing(new NonClosing(out));
         try (z) {
             Layers.diff(lower, upper, z);

@@ -1,9 +1,9 @@
 package io.jstore.cli;
 
 import io.jstore.graph.Graph;
+import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -69,7 +69,7 @@ final class RefCommands {
 
         @Override
         public Integer call() throws Exception {
-            try (Graph g = global.open(); OutputStream out = file == null ? LayerCommands.stdout() : Files.newOutputStream(file)) {
+            try (Graph g = global.open(); OutputStream out = file == null ? LayerCommands.stdout() : new FileOutputStream(file.toFile())) {
                 g.diff(ref, out);
             }
             return 0;
