@@ -138,6 +138,30 @@ public final class Fd implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code pwrite(2)} of all of {@code buf} (position to limit) at {@code offset}, retried on
+     * short writes and EINTR; the buffer's position is left where it was.
+     */
+    public void write(ByteBuffer buf, long offset) throws SyscallException {
+        int pos = buf.position();
+        int done = 0;
+        int len = buf.remaining();
+        try {
+            while (done < len) {
+                buf.position(pos + done);
+                long n = Library.LIBC.pwrite(fd, buf, len - done, offset + done);
+                if (n < 0) {
+                    int errno = Library.errno();
+                    if (errno == Errno.EINTR) continue;
+                    throw SyscallException.of("pwrite", errno, what);
+                }
+                done += (int) n;
+            }
+        } finally {
+            buf.position(pos);
+        }
+    }
+
     /** {@code syncfs(2)}: writes back everything dirty on the filesystem this descriptor is on. */
     public void syncfs() throws SyscallException {
         if (Library.LIBC.syncfs(fd) != 0) throw SyscallException.last("syncfs", what);

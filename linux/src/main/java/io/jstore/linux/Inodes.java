@@ -31,6 +31,23 @@ public final class Inodes {
         }
     }
 
+    /** {@code fchown}: the owner of the open file itself, with no name to resolve again. */
+    public static void chown(Fd fd, int uid, int gid) throws SyscallException {
+        if (Library.LIBC.fchown(fd.number(), uid, gid) != 0) throw SyscallException.last("fchown", fd.description());
+    }
+
+    /** {@code fchmod}, including setuid/setgid/sticky: set it after {@link #chown(Fd, int, int)}, which clears them. */
+    public static void chmod(Fd fd, int permissions) throws SyscallException {
+        if (Library.LIBC.fchmod(fd.number(), permissions & 07777) != 0) throw SyscallException.last("fchmod", fd.description());
+    }
+
+    /** {@code futimens}: access and modification times of the open file, to the nanosecond. */
+    public static void setTimes(Fd fd, long atimeNanos, long mtimeNanos) throws SyscallException {
+        if (Library.LIBC.futimens(fd.number(), timespecs(atimeNanos, mtimeNanos)) != 0) {
+            throw SyscallException.last("futimens", fd.description());
+        }
+    }
+
     /** chmod of a non-symlink (Linux has no mode on symlinks); includes setuid/setgid/sticky. */
     public static void chmod(Path path, int permissions) throws SyscallException {
         if (Library.LIBC.fchmodat(Fd.AT_FDCWD, path.toString(), permissions & 07777, 0) != 0) {
@@ -40,13 +57,16 @@ public final class Inodes {
 
     /** Sets access and modification times to the nanosecond, on the path itself (never a symlink's target). */
     public static void setTimes(Path path, long atimeNanos, long mtimeNanos) throws SyscallException {
-        long[] ts = {
+        if (Library.LIBC.utimensat(Fd.AT_FDCWD, path.toString(), timespecs(atimeNanos, mtimeNanos), AT_SYMLINK_NOFOLLOW) != 0) {
+            throw SyscallException.last("utimensat", path);
+        }
+    }
+
+    private static long[] timespecs(long atimeNanos, long mtimeNanos) {
+        return new long[] {
             Math.floorDiv(atimeNanos, 1_000_000_000L), Math.floorMod(atimeNanos, 1_000_000_000L),
             Math.floorDiv(mtimeNanos, 1_000_000_000L), Math.floorMod(mtimeNanos, 1_000_000_000L)
         };
-        if (Library.LIBC.utimensat(Fd.AT_FDCWD, path.toString(), ts, AT_SYMLINK_NOFOLLOW) != 0) {
-            throw SyscallException.last("utimensat", path);
-        }
     }
 
     /** {@code renameat2} with RENAME_NOREPLACE, RENAME_EXCHANGE or 0. */

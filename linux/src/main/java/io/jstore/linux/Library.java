@@ -33,10 +33,14 @@ final class Library {
         int lsetxattr(String path, String name, @In byte[] value, long size, int flags);
         long llistxattr(String path, @Out byte[] list, long size);
         int lremovexattr(String path, String name);
+        int fsetxattr(int fd, String name, @In byte[] value, long size, int flags);
         int mknodat(int dirfd, String path, int mode, long dev);
         int fchownat(int dirfd, String path, int uid, int gid, int flags);
         int fchmodat(int dirfd, String path, int mode, int flags);
         int utimensat(int dirfd, String path, @In long[] times, int flags);
+        int fchown(int fd, int uid, int gid);
+        int fchmod(int fd, int mode);
+        int futimens(int fd, @In long[] times);
         int renameat2(int olddirfd, String oldpath, int newdirfd, String newpath, int flags);
         int statx(int dirfd, String path, int flags, int mask, @Out byte[] buf);
         int statfs(String path, @Out byte[] buf);
@@ -47,6 +51,7 @@ final class Library {
         int close(int fd);
         long read(int fd, @Out byte[] buf, long count);
         long write(int fd, @In byte[] buf, long count);
+        long pwrite(int fd, @In ByteBuffer buf, long count, long offset);
         long getdents64(int fd, @Out byte[] buf, long count);
         long lseek(int fd, long offset, int whence);
         long copy_file_range(int fdIn, Pointer offIn, int fdOut, Pointer offOut, long len, int flags);

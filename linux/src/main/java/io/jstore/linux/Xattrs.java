@@ -80,6 +80,16 @@ public final class Xattrs {
         }
     }
 
+    /**
+     * {@code fsetxattr} on an open file. Unlike {@link #set(Path, String, byte[])} through a
+     * {@code /proc/self/fd/N} path, nothing is resolved, so the magic link is never in the way.
+     */
+    public static void set(Fd fd, String name, byte[] value) throws SyscallException {
+        if (Library.LIBC.fsetxattr(fd.number(), name, value, value.length, 0) != 0) {
+            throw SyscallException.last("fsetxattr(" + name + ")", fd.description());
+        }
+    }
+
     /** Removes the attribute; absent is not an error. */
     public static void remove(Path path, String name) throws SyscallException {
         if (Library.LIBC.lremovexattr(path.toString(), name) != 0) {
