@@ -1,6 +1,7 @@
 package io.jstore.layer;
 
 import io.jstore.linux.Errno;
+import io.jstore.linux.Fd;
 import io.jstore.linux.FileStat;
 import io.jstore.linux.Inodes;
 import io.jstore.linux.SyscallException;
@@ -9,13 +10,10 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -42,10 +40,12 @@ public final class LayerApplier {
     private static final String WHITEOUT = ".wh.";
     private static final String OPAQUE = ".wh..wh..opq";
     private static final byte[] OPAQUE_VALUE = {'y'};
+    private static final int CREATE_FLAGS = Fd.O_WRONLY | Fd.O_CREAT | Fd.O_EXCL | Fd.O_NOFOLLOW;
 
     private final TargetRoot target;
     private final ApplyOptions options;
     private final byte[] buf = new byte[CHUNK];
+    private final ByteBuffer bufView = ByteBuffer.wrap(buf);
     private final Set<String> written = new HashSet<>();
     private final DirTimes dirTimes = new DirTimes();
     private TarReader tar;
@@ -59,7 +59,7 @@ public final class LayerApplier {
 
     /** Applies {@code layer} onto the directory {@code target}. The stream is read to its end, not closed. */
     public static ApplyResult apply(InputStream layer, Path target, ApplyOptions options) throws IOException {
-        DigestingInputStream digest = new DigestingInputStream(Compression.decompressing(layer));
+        DigestingInputStream digest = new DigestingInputStream(Compression.decompressing(layer), options.digest());
         try (TargetRoot root = new TargetRoot(target)) {
             LayerApplier a = new LayerApplier(root, options);
             long entries = a.run(new TarReader(new BufferedInputStream(digest, CHUNK)));
@@ -83,7 +83,7 @@ public final class LayerApplier {
             }
             try {
                 entry(e);
-            } catch (LayerFormatException | SyscallException.NoSpaceException x) {
+            } catch (LayerFormatException x) {
                 throw x;
             } catch (IOException x) {
                 throw noSpace(e, x);
@@ -108,16 +108,14 @@ public final class LayerApplier {
             marker(e, comps, base);
             return;
         }
-        Path parent = target.dir(comps, comps.size() - 1, e.name());
+        Fd parentFd = target.dirFd(comps, comps.size() - 1, e.name());
+        Path parent = TargetRoot.pathOf(parentFd);
         dirTimes.keep(comps.subList(0, comps.size() - 1), parent, e.name());
         Path p = parent.resolve(base);
         written.add(String.join("/", comps));
         switch (e.type()) {
             case TarEntry.DIRECTORY -> directory(e, comps, p);
-            case TarEntry.REGULAR -> {
-                regular(e, p);
-                Metadata.restore(p, attributes(e, FileStat.S_IFREG), options.chown());
-            }
+            case TarEntry.REGULAR -> regular(e, parentFd, base, p);
             case TarEntry.SYMLINK -> {
                 create(e, p, () -> Files.createSymbolicLink(p, Path.of(e.linkName())));
                 Metadata.restore(p, attributes(e, FileStat.S_IFLNK), options.chown());
@@ -147,35 +145,45 @@ public final class LayerApplier {
         dirTimes.set(comps, e.name(), atime(e), e.mtimeNanos());
     }
 
-    private void regular(TarEntry e, Path p) throws IOException {
-        FileChannel ch;
+    /**
+     * Creates the file by its one name in the parent's descriptor (O_EXCL|O_NOFOLLOW: nothing
+     * in the way is followed or reused), writes the content and sets owner, mode, xattrs and
+     * times through the same descriptor, as GNU tar does: no name is resolved twice.
+     */
+    private void regular(TarEntry e, Fd parent, String base, Path p) throws IOException {
+        Fd f;
         try {
-            ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-        } catch (FileAlreadyExistsException x) {
+            f = parent.openAt(base, CREATE_FLAGS, 0600);
+        } catch (SyscallException.ExistsException x) {
             remove(p, FileStat.of(p));
-            ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            f = parent.openAt(base, CREATE_FLAGS, 0600);
         }
-        try (FileChannel out = ch) {
-            long pos = 0;
-            long size = e.size();
-            while (pos < size) {
-                int n = fill(e);
-                boolean last = pos + n == size;
-                // All-zero 4 KiB blocks become holes, so sparse files stay sparse; the block
-                // holding the last byte is always written to fix the length.
-                int runStart = 0;
-                for (int off = 0; off < n; off += HOLE) {
-                    int len = Math.min(HOLE, n - off);
-                    boolean zero = len == HOLE && !(last && off + len == n)
-                            && Arrays.mismatch(buf, off, off + HOLE, ZERO_BLOCK, 0, HOLE) < 0;
-                    if (zero) {
-                        writeAt(out, runStart, off - runStart, pos + runStart);
-                        runStart = off + HOLE;
-                    }
+        try (Fd out = f) {
+            content(e, out);
+            Metadata.restore(out, attributes(e, FileStat.S_IFREG), options.chown());
+        }
+    }
+
+    private void content(TarEntry e, Fd out) throws IOException {
+        long pos = 0;
+        long size = e.size();
+        while (pos < size) {
+            int n = fill(e);
+            boolean last = pos + n == size;
+            // All-zero 4 KiB blocks become holes, so sparse files stay sparse (jstore's own
+            // writer, like Docker's, stores them whole); the block holding the last byte is
+            // always written to fix the length. A data block ends the scan at its first bytes.
+            int runStart = 0;
+            for (int off = 0; off + HOLE <= n; off += HOLE) {
+                boolean zero = !(last && off + HOLE == n)
+                        && Arrays.mismatch(buf, off, off + HOLE, ZERO_BLOCK, 0, HOLE) < 0;
+                if (zero) {
+                    writeAt(out, runStart, off - runStart, pos + runStart);
+                    runStart = off + HOLE;
                 }
-                writeAt(out, runStart, n - runStart, pos + runStart);
-                pos += n;
             }
+            writeAt(out, runStart, n - runStart, pos + runStart);
+            pos += n;
         }
     }
 
@@ -189,10 +197,9 @@ public final class LayerApplier {
         return n;
     }
 
-    private void writeAt(FileChannel out, int off, int len, long filePos) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(buf, off, len);
-        long at = filePos;
-        while (b.hasRemaining()) at += out.write(b, at);
+    private void writeAt(Fd out, int off, int len, long filePos) throws IOException {
+        if (len == 0) return;
+        out.write(bufView.clear().position(off).limit(off + len), filePos);
     }
 
     private void hardlink(TarEntry e, Path p) throws IOException {

@@ -69,6 +69,19 @@ final class Metadata {
         Inodes.setTimes(path, a.atimeNanos(), a.mtimeNanos());
     }
 
+    /**
+     * Everything, on a regular file open for writing, after its content (a write drops
+     * {@code security.capability}): the same order as by path, with no name resolved again.
+     */
+    static void restore(Fd file, Attributes a, boolean chown) throws SyscallException {
+        if (chown) Inodes.chown(file, a.uid(), a.gid());
+        Inodes.chmod(file, a.permissions());
+        for (Map.Entry<String, byte[]> x : a.xattrs().entrySet()) {
+            Xattrs.set(file, x.getKey(), x.getValue());
+        }
+        Inodes.setTimes(file, a.atimeNanos(), a.mtimeNanos());
+    }
+
     /** Everything, for entries that have no children still to come. */
     static void restore(Path path, Attributes a, boolean chown) throws SyscallException {
         restoreOwnerModeXattrs(path, a, chown);

@@ -73,6 +73,11 @@ final class TargetRoot implements AutoCloseable {
     }
 
     private Path existingDir(String rel, String entry, boolean notDirIsAbsent) throws IOException {
+        Fd fd = existingFd(rel, entry, notDirIsAbsent);
+        return fd == null ? null : inside(fd);
+    }
+
+    private Fd existingFd(String rel, String entry, boolean notDirIsAbsent) throws IOException {
         Fd fd = parents.get(rel);
         if (fd == null) {
             try {
@@ -84,7 +89,7 @@ final class TargetRoot implements AutoCloseable {
             if (parents.size() >= CACHE_LIMIT) invalidate();
             parents.put(rel, fd);
         }
-        return inside(fd);
+        return fd;
     }
 
     /**
@@ -99,9 +104,18 @@ final class TargetRoot implements AutoCloseable {
 
     /** Like {@link #existingDir} but makes missing directories (mode 0755, as other tools do). */
     Path dir(List<String> comps, int n, String entry) throws IOException {
+        return inside(dirFd(comps, n, entry));
+    }
+
+    /**
+     * The directory of the first {@code n} components, made if missing, as the descriptor to
+     * name its children by ({@code openat} and the other *at calls with one component, never
+     * following it). Valid until the next call here or {@link #invalidate}.
+     */
+    Fd dirFd(List<String> comps, int n, String entry) throws IOException {
         String rel = join(comps, n);
-        Path p = existingDir(rel, entry);
-        if (p != null) return p;
+        Fd fd = existingFd(rel, entry, false);
+        if (fd != null) return fd;
         Path parent = n == 0 ? inside(root) : dir(comps, n - 1, entry);
         try {
             Files.createDirectory(parent.resolve(comps.get(n - 1)));
@@ -109,9 +123,14 @@ final class TargetRoot implements AutoCloseable {
             // something not a directory is in the way (a file, a dangling symlink)
             throw new LayerFormatException(entry, "'" + rel + "' exists and is not a directory");
         }
-        p = existingDir(rel, entry);
-        if (p == null) throw new LayerFormatException(entry, "directory '" + rel + "' vanished while applying");
-        return p;
+        fd = existingFd(rel, entry, false);
+        if (fd == null) throw new LayerFormatException(entry, "directory '" + rel + "' vanished while applying");
+        return fd;
+    }
+
+    /** A path naming the directory of a descriptor from {@link #dirFd}, for the path-based calls. */
+    static Path pathOf(Fd dir) {
+        return inside(dir);
     }
 
     /** The target directory as the caller named it, for messages. */
