@@ -9,8 +9,11 @@ package io.jstore.layer;
  * @param lowers    for {@link WhiteoutMode#OVERLAY_UPPER}: the lower dirs under the target,
  *                  top first, where a hardlink may find its target (a link to a file of an
  *                  earlier layer, which the naive diff writes); empty when there are none
+ * @param digest    whether to hash the uncompressed tar into {@link ApplyResult#diffId()}; a
+ *                  driver's applyDiff does not, since its caller (graph-db) hashes the stream
+ *                  it hands over, and SHA-256 in Java costs about as much as tar -x itself
  */
-public record ApplyOptions(WhiteoutMode whiteouts, boolean chown, java.util.List<java.nio.file.Path> lowers) {
+public record ApplyOptions(WhiteoutMode whiteouts, boolean chown, java.util.List<java.nio.file.Path> lowers, boolean digest) {
 
     /** What the layer's whiteouts and opaque markers do to the target. */
     public enum WhiteoutMode {
@@ -37,6 +40,10 @@ public record ApplyOptions(WhiteoutMode whiteouts, boolean chown, java.util.List
         }
     }
 
+    public ApplyOptions(WhiteoutMode whiteouts, boolean chown, java.util.List<java.nio.file.Path> lowers) {
+        this(whiteouts, chown, lowers, true);
+    }
+
     public ApplyOptions(WhiteoutMode whiteouts, boolean chown) {
         this(whiteouts, chown, java.util.List.of());
     }
@@ -44,5 +51,10 @@ public record ApplyOptions(WhiteoutMode whiteouts, boolean chown, java.util.List
     /** Overlay form onto an upper over {@code lowers} (top first). */
     public static ApplyOptions overlay(java.util.List<java.nio.file.Path> lowers) {
         return new ApplyOptions(WhiteoutMode.OVERLAY_UPPER, true, lowers);
+    }
+
+    /** The same, counting the bytes but computing no DiffID ({@link ApplyResult#diffId()} is null). */
+    public ApplyOptions withoutDigest() {
+        return new ApplyOptions(whiteouts, chown, lowers, false);
     }
 }

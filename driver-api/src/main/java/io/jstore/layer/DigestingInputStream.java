@@ -7,15 +7,23 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** Counts and hashes (sha256) every byte read through it; skipping reads too, so the digest covers all. */
+/**
+ * Counts and hashes (sha256) every byte read through it; skipping reads too, so the digest
+ * covers all. Made with {@code hash} false it only counts.
+ */
 final class DigestingInputStream extends FilterInputStream {
     private final MessageDigest sha256;
+    private final byte[] scratch = new byte[1 << 16];
     private long count;
 
     DigestingInputStream(InputStream in) {
+        this(in, true);
+    }
+
+    DigestingInputStream(InputStream in, boolean hash) {
         super(in);
         try {
-            sha256 = MessageDigest.getInstance("SHA-256");
+            sha256 = hash ? MessageDigest.getInstance("SHA-256") : null;
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK always has SHA-256", e);
         }
@@ -25,7 +33,7 @@ final class DigestingInputStream extends FilterInputStream {
     public int read() throws IOException {
         int b = in.read();
         if (b >= 0) {
-            sha256.update((byte) b);
+            if (sha256 != null) sha256.update((byte) b);
             count++;
         }
         return b;
@@ -35,7 +43,7 @@ final class DigestingInputStream extends FilterInputStream {
     public int read(byte[] b, int off, int len) throws IOException {
         int n = in.read(b, off, len);
         if (n > 0) {
-            sha256.update(b, off, n);
+            if (sha256 != null) sha256.update(b, off, n);
             count += n;
         }
         return n;
@@ -43,8 +51,8 @@ final class DigestingInputStream extends FilterInputStream {
 
     @Override
     public long skip(long n) throws IOException {
-        byte[] scratch = new byte[(int) Math.min(n, 1 << 16)];
-        int r = read(scratch, 0, scratch.length);
+        if (n <= 0) return 0;
+        int r = read(scratch, 0, (int) Math.min(n, scratch.length));
         return Math.max(r, 0);
     }
 
@@ -57,7 +65,9 @@ final class DigestingInputStream extends FilterInputStream {
         return count;
     }
 
+    /** The digest so far; null when made not to hash. */
     String digest() {
+        if (sha256 == null) return null;
         return "sha256:" + HexFormat.of().formatHex(sha256.digest());
     }
 }

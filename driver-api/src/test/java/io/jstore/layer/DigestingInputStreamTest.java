@@ -39,6 +39,18 @@ class DigestingInputStreamTest {
     }
 
     @Test
+    void withoutHashingItStillCountsEveryByte() throws IOException {
+        byte[] data = new byte[100_000];
+        try (DigestingInputStream in = new DigestingInputStream(new ByteArrayInputStream(data), false)) {
+            assertEquals(0, in.read());
+            assertEquals(40_000, in.skip(40_000));
+            assertEquals(59_999, in.readAllBytes().length);
+            assertEquals(data.length, in.count());
+            assertEquals(null, in.digest());
+        }
+    }
+
+    @Test
     void emptyStreamHasTheEmptyDigest() throws IOException {
         try (DigestingInputStream in = new DigestingInputStream(new ByteArrayInputStream(new byte[0]))) {
             assertEquals(-1, in.read());

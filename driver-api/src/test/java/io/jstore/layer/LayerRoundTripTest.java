@@ -51,6 +51,17 @@ class LayerRoundTripTest {
     }
 
     @Test
+    void withoutDigestTheSameTreeAndCountAndNoDiffId() throws IOException {
+        byte[] layer = diff(lower, upper);
+        Path target = tmp.resolve("target");
+        TreeCopy.copy(lower, target);
+        ApplyResult r = Layers.apply(new ByteArrayInputStream(layer), target, ApplyOptions.DEFAULT.withoutDigest());
+        TreeSnapshot.of(upper).assertSame(target, Ignore.ROOT);
+        assertEquals(layer.length, r.uncompressedBytes());
+        assertEquals(null, r.diffId());
+    }
+
+    @Test
     void fullLayerOfATreeRebuildsIt() throws IOException {
         byte[] layer = diff(null, upper);
         Path target = Files.createDirectory(tmp.resolve("target"));

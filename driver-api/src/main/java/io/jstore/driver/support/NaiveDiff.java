@@ -38,7 +38,7 @@ final class NaiveDiff {
     static long apply(AbstractDriver d, String id, InputStream in) throws IOException {
         Path root = d.get(id);
         try {
-            return Layers.apply(in, root, ApplyOptions.DEFAULT).uncompressedBytes();
+            return Layers.apply(in, root, ApplyOptions.DEFAULT.withoutDigest()).uncompressedBytes();
         } finally {
             d.put(id);
         }

@@ -109,7 +109,7 @@ final class BtrfsDriver extends AbstractDriver {
         boolean readOnly = Btrfs.isReadOnly(root);
         if (readOnly) Btrfs.setReadOnly(root, false);
         try {
-            return Layers.apply(in, root, ApplyOptions.DEFAULT).uncompressedBytes();
+            return Layers.apply(in, root, ApplyOptions.DEFAULT.withoutDigest()).uncompressedBytes();
         } finally {
             if (readOnly) Btrfs.setReadOnly(root, true);
         }

@@ -187,7 +187,7 @@ final class DevmapperDriver extends AbstractDriver {
         requireFreeSpace(id, mountPoint(id), null);
         Path root = get(id);
         try {
-            long n = Layers.apply(in, root, ApplyOptions.DEFAULT).uncompressedBytes();
+            long n = Layers.apply(in, root, ApplyOptions.DEFAULT.withoutDigest()).uncompressedBytes();
             Filesystems.syncfs(root);
             requireFreeSpace(id, root, null);
             return n;

@@ -64,7 +64,7 @@ final class OverlayDiffs {
      * hardlink to a parent's file copies that file up first.
      */
     long apply(String id, InputStream layer) throws IOException {
-        return Layers.apply(layer, layout.diff(id), ApplyOptions.overlay(lowerDirs(id))).uncompressedBytes();
+        return Layers.apply(layer, layout.diff(id), ApplyOptions.overlay(lowerDirs(id)).withoutDigest()).uncompressedBytes();
     }
 
     /** The diff dirs of the layer's parents, top first: what its upper is read against. */
