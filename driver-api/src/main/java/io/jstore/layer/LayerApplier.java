@@ -6,7 +6,6 @@ import io.jstore.linux.FileStat;
 import io.jstore.linux.Inodes;
 import io.jstore.linux.SyscallException;
 import io.jstore.linux.Xattrs;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -46,6 +45,7 @@ public final class LayerApplier {
     private final ApplyOptions options;
     private final byte[] buf = new byte[CHUNK];
     private final ByteBuffer bufView = ByteBuffer.wrap(buf);
+    private ByteBuffer readerView;
     private final Set<String> written = new HashSet<>();
     private final DirTimes dirTimes = new DirTimes();
     private TarReader tar;
@@ -62,7 +62,7 @@ public final class LayerApplier {
         DigestingInputStream digest = new DigestingInputStream(Compression.decompressing(layer), options.digest());
         try (TargetRoot root = new TargetRoot(target)) {
             LayerApplier a = new LayerApplier(root, options);
-            long entries = a.run(new TarReader(new BufferedInputStream(digest, CHUNK)));
+            long entries = a.run(new TarReader(digest));
             return new ApplyResult(digest.count(), digest.digest(), entries);
         } catch (java.util.zip.ZipException e) {
             throw new LayerFormatException(null, "corrupt gzip stream: " + e.getMessage(), e);
@@ -164,27 +164,42 @@ public final class LayerApplier {
         }
     }
 
+    /**
+     * Writes the entry's data, leaving a hole for each all-zero 4 KiB block (at a file offset
+     * that is a multiple of 4 KiB) so sparse files stay sparse: jstore's own writer, like
+     * Docker's, stores them whole. The scan stops at the first non-zero byte of a data block.
+     * The block holding the last byte is always written, to fix the length. Plain entries are
+     * written straight from the reader's buffer; GNU sparse ones arrive expanded through
+     * {@link #buf}.
+     */
     private void content(TarEntry e, Fd out) throws IOException {
-        long pos = 0;
         long size = e.size();
-        while (pos < size) {
-            int n = fill(e);
-            boolean last = pos + n == size;
-            // All-zero 4 KiB blocks become holes, so sparse files stay sparse (jstore's own
-            // writer, like Docker's, stores them whole); the block holding the last byte is
-            // always written to fix the length. A data block ends the scan at its first bytes.
-            int runStart = 0;
-            for (int off = 0; off + HOLE <= n; off += HOLE) {
-                boolean zero = !(last && off + HOLE == n)
-                        && Arrays.mismatch(buf, off, off + HOLE, ZERO_BLOCK, 0, HOLE) < 0;
-                if (zero) {
-                    writeAt(out, runStart, off - runStart, pos + runStart);
-                    runStart = off + HOLE;
-                }
+        if (!tar.sparse()) {
+            for (long pos = 0; pos < size; ) {
+                int n = tar.buffered();
+                writeNonZero(out, tar.buffer(), tar.offset(), n, pos, size);
+                tar.consume(n);
+                pos += n;
             }
-            writeAt(out, runStart, n - runStart, pos + runStart);
+            return;
+        }
+        for (long pos = 0; pos < size; ) {
+            int n = fill(e);
+            writeNonZero(out, buf, 0, n, pos, size);
             pos += n;
         }
+    }
+
+    /** Writes {@code b[off, off+n)} at {@code filePos} of a file of {@code size} bytes, but not its zero blocks. */
+    private void writeNonZero(Fd out, byte[] b, int off, int n, long filePos, long size) throws IOException {
+        int run = 0;
+        for (int at = (int) ((HOLE - filePos % HOLE) % HOLE); at + HOLE <= n && filePos + at + HOLE < size; at += HOLE) {
+            if (Arrays.mismatch(b, off + at, off + at + HOLE, ZERO_BLOCK, 0, HOLE) < 0) {
+                writeAt(out, b, off + run, at - run, filePos + run);
+                run = at + HOLE;
+            }
+        }
+        writeAt(out, b, off + run, n - run, filePos + run);
     }
 
     private int fill(TarEntry e) throws IOException {
@@ -197,9 +212,15 @@ public final class LayerApplier {
         return n;
     }
 
-    private void writeAt(Fd out, int off, int len, long filePos) throws IOException {
+    private void writeAt(Fd out, byte[] b, int off, int len, long filePos) throws IOException {
         if (len == 0) return;
-        out.write(bufView.clear().position(off).limit(off + len), filePos);
+        ByteBuffer view = b == buf ? bufView : readerView(b);
+        out.write(view.clear().position(off).limit(off + len), filePos);
+    }
+
+    private ByteBuffer readerView(byte[] b) {
+        if (readerView == null || readerView.array() != b) readerView = ByteBuffer.wrap(b);
+        return readerView;
     }
 
     private void hardlink(TarEntry e, Path p) throws IOException {
@@ -353,9 +374,12 @@ public final class LayerApplier {
 
     private Metadata.Attributes attributes(TarEntry e, int type) {
         Map<String, byte[]> x = e.xattrs();
-        if (x.keySet().stream().anyMatch(k -> k.startsWith("trusted.overlay."))) {
-            x = new TreeMap<>(x);
-            x.keySet().removeIf(k -> k.startsWith("trusted.overlay."));
+        for (String k : x.keySet()) {
+            if (k.startsWith("trusted.overlay.")) {
+                x = new TreeMap<>(x);
+                x.keySet().removeIf(n -> n.startsWith("trusted.overlay."));
+                break;
+            }
         }
         return new Metadata.Attributes(type, e.mode(), e.uid(), e.gid(), atime(e), e.mtimeNanos(), x);
     }

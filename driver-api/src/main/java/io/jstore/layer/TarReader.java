@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -20,8 +21,14 @@ final class TarReader {
     static final int MAX_EXTENDED = 1 << 20;
     static final int BLOCK = 512;
 
+    /** Read-ahead: the applier writes file data straight out of it (see {@link #buffered}). */
+    static final int BUFFER = 1 << 20;
+
     private final InputStream in;
     private final byte[] block = new byte[BLOCK];
+    private final byte[] buf = new byte[BUFFER];
+    private int pos;
+    private int lim;
     private long remaining;
     private long padding;
     private SparseMap sparse;
@@ -68,7 +75,7 @@ final class TarReader {
             current = name;
             if (name.isEmpty()) throw new LayerFormatException(name, "empty name");
             if (name.indexOf('\0') >= 0) throw new LayerFormatException(name, "NUL in name");
-            boolean sparseFile = p.keySet().stream().anyMatch(k -> k.startsWith("GNU.sparse."));
+            boolean sparseFile = hasSparseRecords(p);
             if (type == 'S') throw new LayerFormatException(name, "GNU sparse entries are not supported");
             if (type == '\0' || type == '7') type = TarEntry.REGULAR;
             if ("0123456".indexOf(type) < 0) throw new LayerFormatException(name, "unsupported entry type '" + type + "'");
@@ -103,10 +110,18 @@ final class TarReader {
     }
 
     /** The entry's bytes as archived (for a sparse file: its map and data segments). */
-    private int archived(byte[] buf, int off, int len) throws IOException {
+    private int archived(byte[] dst, int off, int len) throws IOException {
         if (remaining == 0) return -1;
-        int n = in.read(buf, off, (int) Math.min(len, remaining));
-        if (n < 0) throw new LayerFormatException(current, "truncated: " + remaining + " bytes of data missing");
+        int n = (int) Math.min(len, remaining);
+        if (pos == lim && n >= buf.length) {
+            n = in.read(dst, off, n);
+            if (n < 0) throw new LayerFormatException(current, "truncated: " + remaining + " bytes of data missing");
+        } else {
+            if (pos == lim && !fill()) throw new LayerFormatException(current, "truncated: " + remaining + " bytes of data missing");
+            n = Math.min(n, lim - pos);
+            System.arraycopy(buf, pos, dst, off, n);
+            pos += n;
+        }
         remaining -= n;
         return n;
     }
@@ -116,30 +131,83 @@ final class TarReader {
         return sparse != null ? sparse.remaining() : remaining;
     }
 
+    /** Whether the current entry is a GNU sparse file, whose data {@link #read} expands (holes as zeros). */
+    boolean sparse() {
+        return sparse != null;
+    }
+
+    /**
+     * For a non-sparse entry: makes some of its next data bytes readable in place at
+     * {@link #buffer()}[{@link #offset()}] and returns how many (at least one, at most what the
+     * entry has left; 0 at its end); {@link #consume} then moves past them. No copy is made.
+     */
+    int buffered() throws IOException {
+        if (remaining == 0) return 0;
+        if (pos == lim && !fill()) throw new LayerFormatException(current, "truncated: " + remaining + " bytes of data missing");
+        return (int) Math.min(lim - pos, remaining);
+    }
+
+    byte[] buffer() {
+        return buf;
+    }
+
+    int offset() {
+        return pos;
+    }
+
+    /** Moves past {@code n} bytes that {@link #buffered} made readable. */
+    void consume(int n) {
+        pos += n;
+        remaining -= n;
+    }
+
+    /** Reads more input into the (empty) buffer; false at the end of the stream. */
+    private boolean fill() throws IOException {
+        pos = lim = 0;
+        int n;
+        do {
+            n = in.read(buf, 0, buf.length);
+        } while (n == 0);
+        if (n < 0) return false;
+        lim = n;
+        return true;
+    }
+
+    /** Copies exactly {@code len} bytes; false when the stream ends first (having copied what there was). */
+    private boolean readFully(byte[] dst, int off, int len) throws IOException {
+        while (len > 0) {
+            if (pos == lim && !fill()) return false;
+            int n = Math.min(len, lim - pos);
+            System.arraycopy(buf, pos, dst, off, n);
+            pos += n;
+            off += n;
+            len -= n;
+        }
+        return true;
+    }
+
     private boolean readBlock() throws IOException {
-        int n = in.readNBytes(block, 0, BLOCK);
-        if (n == 0) return false;
-        if (n < BLOCK) throw new LayerFormatException(current, "truncated: partial header block");
+        if (pos == lim && !fill()) return false;
+        if (!readFully(block, 0, BLOCK)) throw new LayerFormatException(current, "truncated: partial header block");
         return true;
     }
 
     private void skip(long n) throws IOException {
         while (n > 0) {
-            long s = in.skip(n);
-            if (s <= 0) {
-                if (in.read() < 0) throw new LayerFormatException(current, "truncated: " + n + " bytes of data missing");
-                s = 1;
-            }
+            if (pos == lim && !fill()) throw new LayerFormatException(current, "truncated: " + n + " bytes of data missing");
+            int s = (int) Math.min(n, lim - pos);
+            pos += s;
             n -= s;
         }
     }
 
     /** After the end marker: consume the rest (the second zero block, record padding) so digests cover it all. */
     private void drain() throws IOException {
-        byte[] buf = new byte[8192];
-        while (in.read(buf) >= 0) {
+        pos = lim;
+        while (fill()) {
             // padding after the end-of-archive marker belongs to the uncompressed stream
         }
+        pos = lim;
     }
 
     private byte[] readExtended(String rawName, long size) throws IOException {
@@ -148,15 +216,20 @@ final class TarReader {
                     "extended header of " + size + " bytes exceeds the " + MAX_EXTENDED + "-byte limit");
         }
         byte[] data = new byte[(int) size];
-        if (in.readNBytes(data, 0, data.length) < data.length) {
+        if (!readFully(data, 0, data.length)) {
             throw new LayerFormatException(rawName, "truncated: extended header cut short");
         }
         skip((BLOCK - size % BLOCK) % BLOCK);
         return data;
     }
 
+    private static boolean hasSparseRecords(Map<String, String> pax) {
+        for (String k : pax.keySet()) if (k.startsWith("GNU.sparse.")) return true;
+        return false;
+    }
+
     private Map<String, String> parsePax(String rawName, byte[] d, Map<String, byte[]> xattrs) throws LayerFormatException {
-        Map<String, String> out = new TreeMap<>();
+        Map<String, String> out = new HashMap<>();
         int pos = 0;
         while (pos < d.length) {
             int sp = pos;
@@ -226,11 +299,15 @@ final class TarReader {
         } catch (LayerFormatException e) {
             stored = -1;
         }
-        long unsigned = 0, signed = 0;
+        // the checksum field counts as eight spaces; plain loops over the block vectorize
+        long unsigned = 8 * ' ', signed = 8 * ' ';
         for (int i = 0; i < BLOCK; i++) {
-            int b = (i >= 148 && i < 156) ? ' ' : block[i];
-            unsigned += b & 0xff;
-            signed += b;
+            unsigned += block[i] & 0xff;
+            signed += block[i];
+        }
+        for (int i = 148; i < 156; i++) {
+            unsigned -= block[i] & 0xff;
+            signed -= block[i];
         }
         if (stored != unsigned && stored != signed) {
             // garbage has no name worth printing: name the last good entry instead

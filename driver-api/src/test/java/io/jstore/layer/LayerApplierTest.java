@@ -83,6 +83,25 @@ class LayerApplierTest {
         assertTrue(e.getMessage().contains(fs.root().toString()), e.getMessage());
     }
 
+    /**
+     * File data is written from the reader's 1 MiB buffer in place: the file below starts at a
+     * stream offset that is not 4 KiB-aligned, so buffer edges fall inside its 4 KiB blocks; its
+     * zero run spans an edge and must come back as holes, the bytes around it exact.
+     */
+    @Test
+    void dataAcrossReadBufferEdgesIsExactAndZeroBlocksBecomeHoles(@Scratch(type = FsType.XFS) ScratchFilesystem fs)
+            throws IOException {
+        byte[] data = new byte[(3 << 20) + 123];
+        new java.util.Random(2).nextBytes(data);
+        java.util.Arrays.fill(data, (1 << 20) - 10_000, (2 << 20) + 10_000, (byte) 0);
+        byte[] tar = new TestTar().file("a", "x".repeat(600)).entry("f", TarEntry.REGULAR, "", data, 0644).build();
+        Layers.apply(new java.io.ByteArrayInputStream(tar), fs.root(), ApplyOptions.DEFAULT.withoutDigest());
+        Path f = fs.root().resolve("f");
+        assertTrue(java.util.Arrays.equals(data, Files.readAllBytes(f)), "content differs");
+        long allocated = FileStat.of(f).blocks() * 512;
+        assertTrue(allocated <= data.length - (1 << 20), "zero blocks written: " + allocated + " bytes allocated");
+    }
+
     @Test
     void aDirectoryTheLayerOnlyWritesIntoKeepsItsTimes() throws IOException {
         Path target = Files.createDirectory(tmp.resolve("target"));

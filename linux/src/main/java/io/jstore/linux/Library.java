@@ -6,6 +6,7 @@ import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
+import jnr.ffi.annotations.Pinned;
 
 /**
  * Every native declaration of this module. Nothing outside this package sees a jnr-ffi type:
@@ -51,7 +52,8 @@ final class Library {
         int close(int fd);
         long read(int fd, @Out byte[] buf, long count);
         long write(int fd, @In byte[] buf, long count);
-        long pwrite(int fd, @In ByteBuffer buf, long count, long offset);
+        // pinned: the heap array is handed to the kernel in place instead of copied to native memory first
+        long pwrite(int fd, @In @Pinned ByteBuffer buf, long count, long offset);
         long getdents64(int fd, @Out byte[] buf, long count);
         long lseek(int fd, long offset, int whence);
         long copy_file_range(int fdIn, Pointer offIn, int fdOut, Pointer offOut, long len, int flags);
