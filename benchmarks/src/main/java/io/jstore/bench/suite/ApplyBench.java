@@ -2,6 +2,7 @@ package io.jstore.bench.suite;
 
 import io.jstore.bench.Fixtures;
 import io.jstore.bench.Reference;
+import io.jstore.bench.Rootfs;
 import io.jstore.bench.Subject;
 import io.jstore.bench.Tools;
 import io.jstore.driver.CreateOptions;
@@ -41,14 +42,22 @@ public class ApplyBench {
 
     @State(Scope.Benchmark)
     public abstract static class Shape {
-        /** smallfiles: 5,000 files of 4 KiB in 50 dirs; bigfiles: 4 files of 32 MiB. */
-        @Param({"smallfiles", "bigfiles"})
+        /**
+         * smallfiles: 5,000 files of 4 KiB in 50 dirs; bigfiles: 4 files of 32 MiB; rootfs: the
+         * Debian bookworm minbase tar of {@code scripts/rootfs.sh} (~175 MB, 6,680 entries).
+         */
+        @Param({"smallfiles", "bigfiles", "rootfs"})
         public String layer;
 
         @Param({"xfs"})
         public String fs;
 
-        Path makeTar(Path root) throws IOException {
+        Path makeTar(BenchmarkParams bp, Path root) throws IOException {
+            if (layer.equals("rootfs")) {
+                Path tar = Files.copy(Rootfs.tar(bp), root.resolve("layer.tar"));
+                Files.readAllBytes(tar);
+                return tar;
+            }
             Path tree = root.resolve("tree");
             if (layer.equals("smallfiles")) {
                 Trees.smallFiles(tree, 5000, 4096);
@@ -74,7 +83,7 @@ public class ApplyBench {
         @Setup(Level.Trial)
         public void setup(BenchmarkParams bp) throws IOException {
             d = DriverFixture.open(bp, driver, fs, FIXTURE_BYTES);
-            tar = makeTar(d.scratch("input"));
+            tar = makeTar(bp, d.scratch("input"));
         }
 
         @Setup(Level.Invocation)
@@ -102,7 +111,7 @@ public class ApplyBench {
         @Setup(Level.Trial)
         public void setup(BenchmarkParams bp) throws IOException {
             scratch = Fixtures.make(bp, fs, FIXTURE_BYTES);
-            tar = makeTar(Files.createDirectories(scratch.root().resolve("input")));
+            tar = makeTar(bp, Files.createDirectories(scratch.root().resolve("input")));
             target = scratch.root().resolve("target");
         }
 
