@@ -2,6 +2,7 @@ package io.jstore.cli;
 
 import io.jstore.graph.ContainerRecord;
 import io.jstore.graph.Graph;
+import io.jstore.shim.ContainerRuntime;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
@@ -89,8 +90,10 @@ final class ContainerCommands implements Runnable {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             try (Graph g = global.open()) {
+                // the runtime's removal: a container `jstore run` made also has its directory to go
+                ContainerRuntime rt = new ContainerRuntime(g);
                 for (String id : ids) {
-                    g.removeContainer(id);
+                    rt.remove(id, false);
                     out.println("removed " + id);
                 }
             }

@@ -88,4 +88,18 @@ class RunCommandTest {
         for (int i = 0; i < 500 && jstore(root, "ps", "-a").out().contains("gone"); i++) Thread.sleep(10);
         assertEquals(1, jstore(root, "ps", "-a").out().lines().count(), "only the header is left");
     }
+
+    @Test
+    void containerRmRemovesWhatRunLeft(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
+        Root.assumeRoot();
+        Path root = fs.root().resolve("store");
+        Result imp = jstore(root, "image", "import", "--driver", "overlay", busybox(fs.root().resolve("bb")).toString(), "--name", "bb:1");
+        assertEquals(0, imp.code(), imp.err());
+        Result run = jstore(root, "run", "--name", "c1", "bb:1", "true");
+        assertEquals(0, run.code(), run.err());
+        assertTrue(Files.isDirectory(root.resolve("containers/c1")));
+        Result rm = jstore(root, "container", "rm", "c1");
+        assertEquals(0, rm.code(), rm.err());
+        assertTrue(Files.notExists(root.resolve("containers/c1")), "the container's directory is gone with it");
+    }
 }
