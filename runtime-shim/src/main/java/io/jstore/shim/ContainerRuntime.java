@@ -114,8 +114,13 @@ public final class ContainerRuntime {
         try (Container c = s.container()) {
             st = s.container().waitFor();
         }
-        record(s.id(), st);
-        if (remove) remove(s.id(), true);
+        if (remove) {
+            // closing the container released what it held (cgroups, the runtime's state, host mounts)
+            graph.releaseContainer(s.id(), null);
+            discard(s.id());
+        } else {
+            record(s.id(), st);
+        }
         return st;
     }
 
@@ -166,9 +171,11 @@ public final class ContainerRuntime {
             st = "exited";
             code = Integer.parseInt(Files.readString(status).trim());
         } else if (Files.exists(dir.resolve("supervisor"))) {
-            // an OCI runtime's detached container has no supervisor of ours: its init is what lives
+            // an OCI runtime's container has ended once its init has and its supervisor recorded
+            // the exit code; a container of an older jstore may have had no supervisor of ours
             boolean builtin = runtime.equals("builtin");
-            boolean up = builtin ? alive(dir.resolve("supervisor")) : pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+            boolean supervised = alive(dir.resolve("supervisor"));
+            boolean up = builtin ? supervised : supervised || pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
             st = up ? "running" : builtin ? "dead" : "exited";
         } else {
             st = "created";

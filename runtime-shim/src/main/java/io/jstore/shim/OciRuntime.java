@@ -114,9 +114,9 @@ public final class OciRuntime implements Executor {
         Process proc = null;
         try {
             List<String> cmd = base();
-            cmd.addAll(List.of("run", "--bundle", bundle.dir().toString(), "--pid-file", pidFile.toString()));
-            if (detach) cmd.add("--detach");
-            cmd.add(bundle.id());
+            cmd.addAll(List.of("run", "--bundle", bundle.dir().toString(), "--pid-file", pidFile.toString(), bundle.id()));
+            Files.deleteIfExists(bundle.statusFile());
+            if (detach) cmd = supervised(cmd, bundle.statusFile());
             proc = stdio.applyTo(new ProcessBuilder(cmd)).start();
             long pid = awaitPid(proc, pidFile);
             return new Running(bundle, proc, pid, mounted);
@@ -126,6 +126,19 @@ public final class OciRuntime implements Executor {
             unmount(mounted);
             throw e;
         }
+    }
+
+    /**
+     * A detached run: {@code run --detach} would leave no process that learns the container's
+     * exit code, so the runtime runs in the foreground under a shell in its own session that
+     * outlives this JVM and writes the code to {@code status} (whole, by rename), as the
+     * built-in shim does.
+     */
+    private static List<String> supervised(List<String> run, Path status) {
+        List<String> cmd = new ArrayList<>(List.of("setsid", "sh", "-c",
+                "\"$@\"; echo $? > \"$0.tmp\" && mv \"$0.tmp\" \"$0\"", status.toString()));
+        cmd.addAll(run);
+        return cmd;
     }
 
     @Override

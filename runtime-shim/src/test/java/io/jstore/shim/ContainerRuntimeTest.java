@@ -71,6 +71,15 @@ abstract class ContainerRuntimeTest {
         }
     }
 
+    /** runc's own --detach leaves nobody to learn the exit code; ours must record the real one, not -1. */
+    @Test
+    void detachedRunc() throws Exception {
+        OciRuntime runc = runcIfItRuns();
+        try (ScratchFilesystem fs = scratch()) {
+            detachedRunsAreSupervisedWithoutTheJvm(fs, runc);
+        }
+    }
+
     @Test
     void initLayer() throws Exception {
         try (ScratchFilesystem fs = scratch()) {
