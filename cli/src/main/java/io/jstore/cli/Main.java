@@ -33,15 +33,18 @@ public final class Main implements Runnable {
     }
 
     /**
-     * The command line for {@code args}: when they name a subcommand, only that one is built.
+     * The command line for {@code args}: when they name a subcommand, only that one is built
+     * (none for --version); usage needs them all.
      * Picocli reflects over every command class it is given, and the whole tree (with the
      * Jackson and driver classes it pulls in) cost a short command most of its start-up time.
      */
     public static CommandLine commandLine(String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(new ErrorReporter());
-        boolean one = args.length > 0 && COMMANDS.contains(args[0]) && !args[0].equals("help");
-        for (String name : one ? List.of(args[0]) : COMMANDS) cli.addSubcommand(name, command(name));
+        String first = args.length > 0 ? args[0] : "";
+        List<String> built = first.equals("--version") || first.equals("-V") ? List.of()
+                : COMMANDS.contains(first) && !first.equals("help") ? List.of(first) : COMMANDS;
+        for (String name : built) cli.addSubcommand(name, command(name));
         // flags after IMAGE belong to the container's command: `run IMAGE ls -l`
         CommandLine run = cli.getSubcommands().get("run");
         if (run != null) run.setStopAtPositional(true);

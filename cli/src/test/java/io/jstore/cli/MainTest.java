@@ -37,6 +37,7 @@ class MainTest {
         assertEquals(Set.of("run"), Main.commandLine("run", "--help").getSubcommands().keySet());
         assertEquals(Main.COMMANDS, List.copyOf(Main.commandLine().getSubcommands().keySet()));
         assertEquals(Main.COMMANDS, List.copyOf(Main.commandLine("help", "run").getSubcommands().keySet()));
+        assertEquals(Set.of(), Main.commandLine("--version").getSubcommands().keySet());
     }
 
     @Test
