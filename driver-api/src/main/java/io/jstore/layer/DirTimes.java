@@ -30,6 +30,11 @@ final class DirTimes {
         byPath.put(String.join("/", comps), new Times(List.copyOf(comps), entry, atimeNanos, mtimeNanos));
     }
 
+    /** Whether the directory's times are recorded already (by the layer's entry or by {@link #keep}). */
+    boolean has(List<String> comps) {
+        return byPath.containsKey(String.join("/", comps));
+    }
+
     /** Before the first change inside {@code dir}: remember its present times, unless the layer set them. */
     void keep(List<String> comps, Path dir, String entry) throws IOException {
         String key = String.join("/", comps);

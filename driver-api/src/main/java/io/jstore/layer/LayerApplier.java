@@ -109,13 +109,17 @@ public final class LayerApplier {
             return;
         }
         Fd parentFd = target.dirFd(comps, comps.size() - 1, e.name());
-        Path parent = TargetRoot.pathOf(parentFd);
-        dirTimes.keep(comps.subList(0, comps.size() - 1), parent, e.name());
-        Path p = parent.resolve(base);
+        List<String> dirComps = comps.subList(0, comps.size() - 1);
+        if (!dirTimes.has(dirComps)) dirTimes.keep(dirComps, TargetRoot.pathOf(parentFd), e.name());
         written.add(String.join("/", comps));
+        if (e.type() == TarEntry.REGULAR) {
+            // most entries: named only through the descriptor, no path built
+            regular(e, parentFd, base);
+            return;
+        }
+        Path p = TargetRoot.pathOf(parentFd).resolve(base);
         switch (e.type()) {
             case TarEntry.DIRECTORY -> directory(e, comps, p);
-            case TarEntry.REGULAR -> regular(e, parentFd, base, p);
             case TarEntry.SYMLINK -> {
                 create(e, p, () -> Files.createSymbolicLink(p, Path.of(e.linkName())));
                 Metadata.restore(p, attributes(e, FileStat.S_IFLNK), options.chown());
@@ -150,11 +154,12 @@ public final class LayerApplier {
      * in the way is followed or reused), writes the content and sets owner, mode, xattrs and
      * times through the same descriptor, as GNU tar does: no name is resolved twice.
      */
-    private void regular(TarEntry e, Fd parent, String base, Path p) throws IOException {
+    private void regular(TarEntry e, Fd parent, String base) throws IOException {
         Fd f;
         try {
             f = parent.openAt(base, CREATE_FLAGS, 0600);
         } catch (SyscallException.ExistsException x) {
+            Path p = TargetRoot.pathOf(parent).resolve(base);
             remove(p, FileStat.of(p));
             f = parent.openAt(base, CREATE_FLAGS, 0600);
         }
