@@ -3,7 +3,6 @@ package io.jstore.shim;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,18 +20,21 @@ public record OciSpec(String ociVersion, Process process, Root root, String host
 
     public static final String VERSION = "1.0.2";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    // made at the first read only: starting a container writes the spec without databind
+    private static final class Reader {
+        static final ObjectMapper JSON = new ObjectMapper();
+    }
 
     public OciSpec {
         mounts = mounts == null ? List.of() : List.copyOf(mounts);
     }
 
     public void write(Path file) throws IOException {
-        Files.write(file, JSON.writeValueAsBytes(this));
+        Files.write(file, RecordJson.write(this));
     }
 
     public static OciSpec read(Path file) throws IOException {
-        return JSON.readValue(file.toFile(), OciSpec.class);
+        return Reader.JSON.readValue(file.toFile(), OciSpec.class);
     }
 
     public OciSpec withRoot(Root r) {

@@ -37,6 +37,15 @@ class SpecBuilderTest {
     }
 
     @Test
+    void imageConfigsOfOtherShapesParse() throws Exception {
+        ImageConfig c = ImageConfig.parse("""
+                {"history":[{"created_by":"x"}],"config":{"Labels":{"a":{"b":[1]}},"Entrypoint":"/bin/sh",
+                 "Cmd":null,"WorkingDir":null,"Env":["A=1"]},"rootfs":{"diff_ids":[]}}""");
+        assertEquals(new ImageConfig(List.of("/bin/sh"), List.of(), List.of("A=1"), "", ""), c);
+        assertEquals(ImageConfig.EMPTY, ImageConfig.parse("{\"rootfs\":{}}"));
+    }
+
+    @Test
     void configJsonRoundTripsAndLimitsBecomeResources(@TempDir Path dir) throws Exception {
         OciSpec s = SpecBuilder.build("c2", RunOptions.of("true").withMemory(64L << 20).withPidsLimit(20).withCpus(1.5)
                 .withNetwork(RunOptions.Network.HOST), ImageConfig.EMPTY, Identity.ROOT);
