@@ -246,13 +246,19 @@ public final class ReflinkPool implements ThinPool {
         }
     }
 
+    /**
+     * Releases this pool's binding of the device. Every binding a pool makes carries
+     * autoclear, so one that another holder keeps (a mount, another process's activation)
+     * goes with that holder's last close, and asking the kernel to unbind it now would do
+     * no more (LOOP_CLR_FD on a device others hold open only sets autoclear): so there is
+     * nothing to look up, which keeps get and put free of scans of every loop device.
+     */
     @Override
     public void deactivate(String name) throws IOException {
         try (PoolLock.Held l = lock.acquire()) {
-            ThinDevice d = existing(store.load(), name);
+            existing(store.load(), name);
             LoopDevice mine = held.remove(name);
             if (mine != null) mine.close();
-            for (int n : LoopDevice.boundTo(image(d))) LoopDevice.detach(n, image(d));
         }
     }
 
