@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs {@link DmThinPoolTest} and {@link DmThinDriverTest} where this kernel cannot: inside
+ * Runs {@link DmThinPoolTest}, {@link DmThinDriverTest} and the conformance cases
+ * {@link DevmapperOnDmThinTest#IN_VM} names where this kernel cannot: inside
  * a VM booted with Debian's kernel, which has device-mapper ({@code scripts/vm/run.sh}; qemu
  * in software emulation).
  * The VM sees the host's root read-only, so it runs this very test class path.
@@ -40,7 +41,7 @@ class DmThinVmTest {
                 + " -XX:-UsePerfData -XX:TieredStopAtLevel=1 -Xmx512m"
                 + " --add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED"
                 + " -cp '" + cp + "' " + VmJUnit.class.getName() + " " + DmThinPoolTest.class.getName()
-                + " " + DmThinDriverTest.class.getName() + "\n");
+                + " " + DmThinDriverTest.class.getName() + conformanceSelectors() + "\n");
         Process vm = new ProcessBuilder(run.toString(), script.toString()).redirectErrorStream(true).start();
         StringBuilder out = new StringBuilder();
         Thread pump = new Thread(() -> {
@@ -62,5 +63,11 @@ class DmThinVmTest {
         pump.join();
         assertTrue(out.toString().contains("VM-TEST SUMMARY"), "the tests did not run in the VM:\n" + out);
         assertEquals(0, vm.exitValue(), "dm-thin tests in the VM:\n" + out);
+    }
+
+    private static String conformanceSelectors() {
+        StringBuilder sb = new StringBuilder();
+        for (String m : DevmapperOnDmThinTest.IN_VM) sb.append(' ').append(DevmapperOnDmThinTest.class.getName()).append('#').append(m);
+        return sb.toString();
     }
 }

@@ -1,6 +1,7 @@
 package io.jstore.driver.devmapper;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import java.io.PrintWriter;
 import org.junit.platform.launcher.Launcher;
@@ -16,14 +17,14 @@ import org.junit.platform.engine.TestExecutionResult;
 /**
  * Runs test classes with the JUnit Platform and exits 0 only if every test ran and passed:
  * inside the test VM a skipped test is a failure, since the VM exists to run it.
- * {@code java -cp TESTCLASSPATH io.jstore.driver.devmapper.VmJUnit CLASS...}
+ * {@code java -cp TESTCLASSPATH io.jstore.driver.devmapper.VmJUnit CLASS|CLASS#METHOD...}
  */
 public final class VmJUnit {
     private VmJUnit() {}
 
     public static void main(String[] args) {
         LauncherDiscoveryRequestBuilder request = LauncherDiscoveryRequestBuilder.request();
-        for (String c : args) request.selectors(selectClass(c));
+        for (String c : args) request.selectors(c.contains("#") ? selectMethod(c) : selectClass(c));
         LauncherDiscoveryRequest r = request.build();
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
@@ -46,7 +47,9 @@ public final class VmJUnit {
         System.out.printf("VM-TEST SUMMARY found=%d succeeded=%d failed=%d aborted=%d skipped=%d%n",
                 s.getTestsFoundCount(), s.getTestsSucceededCount(), s.getTotalFailureCount(),
                 s.getTestsAbortedCount(), s.getTestsSkippedCount());
-        boolean ok = s.getTestsFoundCount() > 0 && s.getTestsSucceededCount() == s.getTestsFoundCount();
+        // a class-level failure (a fixture left behind) counts though no test failed
+        boolean ok = s.getTestsFoundCount() > 0 && s.getTestsSucceededCount() == s.getTestsFoundCount()
+                && s.getTotalFailureCount() == 0;
         System.exit(ok ? 0 : 1);
     }
 }
