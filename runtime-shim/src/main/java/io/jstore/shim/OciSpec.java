@@ -1,7 +1,6 @@
 package io.jstore.shim;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +12,6 @@ import java.util.List;
  * names as the spec spells them (runtime-spec 1.0, {@code config.md} and {@code config-linux.md}).
  * Absent optional fields are left out of the JSON rather than written as null, as runc expects.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record OciSpec(String ociVersion, Process process, Root root, String hostname, List<Mount> mounts,
                       Linux linux) {
@@ -41,7 +39,6 @@ public record OciSpec(String ociVersion, Process process, Root root, String host
         return new OciSpec(ociVersion, process, r, hostname, mounts, linux);
     }
 
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Process(Boolean terminal, User user, List<String> args, List<String> env, String cwd,
                           Capabilities capabilities, List<Rlimit> rlimits, Boolean noNewPrivileges,
@@ -53,7 +50,6 @@ public record OciSpec(String ociVersion, Process process, Root root, String host
         }
     }
 
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record User(long uid, long gid, List<Long> additionalGids) {
         public User {
@@ -62,7 +58,6 @@ public record OciSpec(String ociVersion, Process process, Root root, String host
     }
 
     /** Capability names as the spec spells them: {@code CAP_CHOWN}, … */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Capabilities(List<String> bounding, List<String> effective, List<String> inheritable,
                                List<String> permitted, List<String> ambient) {
@@ -82,7 +77,6 @@ public record OciSpec(String ociVersion, Process process, Root root, String host
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Rlimit(String type, long hard, long soft) {}
 
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Root(String path, Boolean readonly) {
         public boolean isReadonly() {
@@ -90,7 +84,6 @@ public record OciSpec(String ociVersion, Process process, Root root, String host
         }
     }
 
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Mount(String destination, String type, String source, List<String> options) {
         public Mount {
@@ -98,7 +91,6 @@ public record OciSpec(String ociVersion, Process process, Root root, String host
         }
     }
 
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Linux(List<Namespace> namespaces, Resources resources, String cgroupsPath,
                         List<String> maskedPaths, List<String> readonlyPaths, List<Device> devices, Seccomp seccomp) {
@@ -111,7 +103,6 @@ public record OciSpec(String ociVersion, Process process, Root root, String host
     }
 
     /** A seccomp profile as runtime-spec writes it ({@code SCMP_ACT_*} actions, {@code SCMP_ARCH_*} names). */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Seccomp(String defaultAction, List<String> architectures, List<Syscall> syscalls) {
         public Seccomp {
@@ -120,7 +111,6 @@ public record OciSpec(String ociVersion, Process process, Root root, String host
         }
     }
 
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Syscall(List<String> names, String action, Integer errnoRet) {
         public Syscall {
@@ -129,11 +119,9 @@ public record OciSpec(String ociVersion, Process process, Root root, String host
     }
 
     /** {@code type} is one of pid, network, mount, ipc, uts, user, cgroup; a path joins an existing one. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Namespace(String type, String path) {}
 
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Resources(Memory memory, Pids pids, Cpu cpu, List<DeviceRule> devices) {
         public Resources {
@@ -142,7 +130,6 @@ public record OciSpec(String ociVersion, Process process, Root root, String host
     }
 
     /** A device cgroup rule: {@code type} a, c or b; null major/minor mean any; {@code access} of r, w, m. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record DeviceRule(boolean allow, String type, Long major, Long minor, String access) {
         /** The rule as cgroup v1's devices.allow and devices.deny take it. */
@@ -154,7 +141,6 @@ public record OciSpec(String ociVersion, Process process, Root root, String host
     }
 
     /** Bytes; {@code swap} is memory plus swap, as cgroup v1's memsw counts it. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Memory(Long limit, Long swap) {}
 
@@ -162,12 +148,10 @@ public record OciSpec(String ociVersion, Process process, Root root, String host
     public record Pids(long limit) {}
 
     /** CFS quota and period in microseconds, and the relative weight in v1 shares. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Cpu(Long shares, Long quota, Long period) {}
 
     /** A device node the runtime creates in the container's /dev; type c, b, or p. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Device(String path, String type, long major, long minor, Integer fileMode, Long uid, Long gid) {}
 }
