@@ -197,7 +197,7 @@ public final class Btrfs {
      * newer, nothing changed since that commit: the transaction still open holds only writes
      * elsewhere (other subvolumes, the store's own files), and committing them is no use here.
      */
-    public static boolean changesInTree(Path path) throws SyscallException {
+    public static boolean changesCommitted(Path path) throws SyscallException {
         try (Fd fd = openDir(path)) {
             byte[] args = new byte[SUBVOL_INFO_SIZE];
             // it may return 1 (its last tree search's "not exactly found") on success

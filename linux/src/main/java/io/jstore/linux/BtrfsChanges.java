@@ -52,7 +52,7 @@ public final class BtrfsChanges {
     /**
      * The inodes of the subvolume rooted at {@code subvolume} changed after transaction
      * {@code generation}. Commits the running transaction first ({@link Btrfs#sync}) if it
-     * changed the subvolume ({@link Btrfs#changesInTree}): until then btrfs keeps inode and
+     * changed the subvolume ({@link Btrfs#changesCommitted}): until then btrfs keeps inode and
      * directory updates in memory, out of the trees it searches. A commit costs a flush of the
      * device, so the writes of others (and the store's own files) are left to the next one.
      */
@@ -67,7 +67,7 @@ public final class BtrfsChanges {
      * {@code relatime} the first read of a file after an apply or a write stamps its atime.
      */
     public static Scan since(Path subvolume, long generation, long sourceTree) throws SyscallException {
-        boolean commit = !Btrfs.changesInTree(subvolume);
+        boolean commit = !Btrfs.changesCommitted(subvolume);
         if (commit) Btrfs.sync(subvolume);
         Map<Long, Inode> changed = new LinkedHashMap<>();
         Map<Long, byte[]> raw = new HashMap<>();

@@ -110,24 +110,24 @@ class BtrfsChangesTest {
         Path child = fs.root().resolve("child");
         Btrfs.snapshot(base, child, false);
         long since = BtrfsSubvolumes.info(child).createdTransid();
-        assertTrue(Btrfs.changesInTree(child), "a fresh snapshot is committed");
+        assertTrue(Btrfs.changesCommitted(child), "a fresh snapshot is committed");
 
         Files.writeString(child.resolve("f"), "x");
-        assertFalse(Btrfs.changesInTree(child), "the write is still in the running transaction");
+        assertFalse(Btrfs.changesCommitted(child), "the write is still in the running transaction");
         BtrfsChanges.Scan first = BtrfsChanges.since(child, since);
         assertTrue(first.committed());
         assertEquals(Set.of("/", "/f"), changedPaths(child, first).keySet());
-        assertTrue(Btrfs.changesInTree(child));
+        assertTrue(Btrfs.changesCommitted(child));
 
         // the store's own files live beside the subvolumes, in the top level
         Files.writeString(fs.root().resolve("bookkeeping"), "1");
-        assertTrue(Btrfs.changesInTree(child), "a write elsewhere leaves the subvolume committed");
+        assertTrue(Btrfs.changesCommitted(child), "a write elsewhere leaves the subvolume committed");
         BtrfsChanges.Scan again = BtrfsChanges.since(child, since);
         assertFalse(again.committed());
         assertEquals(Set.of("/", "/f"), changedPaths(child, again).keySet());
 
         Files.setPosixFilePermissions(child.resolve("f"), Set.of());
-        assertFalse(Btrfs.changesInTree(child), "a chmod is a change too");
+        assertFalse(Btrfs.changesCommitted(child), "a chmod is a change too");
         assertTrue(BtrfsChanges.since(child, since).committed());
     }
 }
