@@ -43,6 +43,7 @@ public final class GraphDb implements AutoCloseable {
     private final ReentrantReadWriteLock resize = new ReentrantReadWriteLock();
     private volatile long mapSize;
     private final ReadTxns readTxns = new ReadTxns();
+    final LayerCache layerCache = new LayerCache();
 
     final Dbi<ByteBuffer> layers;
     final Dbi<ByteBuffer> cache;

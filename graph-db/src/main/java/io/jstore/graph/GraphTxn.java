@@ -3,6 +3,7 @@ package io.jstore.graph;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.lmdbjava.Cursor;
 import org.lmdbjava.CursorIterable;
@@ -23,6 +24,8 @@ public final class GraphTxn {
 
     private final GraphDb db;
     private final Txn<ByteBuffer> txn;
+    private Map<String, Optional<LayerRecord>> cachedLayers;
+    private boolean cacheChecked;
 
     GraphTxn(GraphDb db, Txn<ByteBuffer> txn) {
         this.db = db;
@@ -36,8 +39,23 @@ public final class GraphTxn {
     // ---- layers
 
     public Optional<LayerRecord> layer(String chainId) throws GraphException.CorruptException {
+        Map<String, Optional<LayerRecord>> cached = cachedLayers();
+        if (cached != null) {
+            Optional<LayerRecord> r = cached.get(chainId);
+            if (r != null) return r;
+        }
         byte[] v = get(db.layers, chainId);
-        return v == null ? Optional.empty() : Optional.of(Codec.layer(v));
+        Optional<LayerRecord> r = v == null ? Optional.empty() : Optional.of(Codec.layer(v));
+        if (cached != null) LayerCache.remember(cached, chainId, r);
+        return r;
+    }
+
+    private Map<String, Optional<LayerRecord>> cachedLayers() {
+        if (!cacheChecked) {
+            cachedLayers = txn.isReadOnly() ? db.layerCache.of(txn.getId()) : null;
+            cacheChecked = true;
+        }
+        return cachedLayers;
     }
 
     /** The layer or {@link GraphException.NotFoundException}. */

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /**
  * What another process does to a store, for {@link GraphDbProcessesTest}:
  * {@code write DIR PREFIX N} registers N layer records and bumps the shared counter N times,
- * one transaction each; {@code hold-write DIR} stops inside a write transaction with a record
+ * one transaction each; {@code ref DIR CHAINID N} sets a layer's reference count to N; {@code hold-write DIR} stops inside a write transaction with a record
  * written and waits to be killed; {@code hold-lock DIR} holds the store lock and waits.
  */
 public final class GraphDbChild {
@@ -18,6 +18,10 @@ public final class GraphDbChild {
         try (GraphDb db = GraphDb.open(dir)) {
             switch (args[0]) {
                 case "write" -> write(db, args[2], Integer.parseInt(args[3]));
+                case "ref" -> db.write(t -> {
+                    t.updateLayer(t.requireLayer(args[2]).withRefCount(Integer.parseInt(args[3])));
+                    return null;
+                });
                 case "hold-write" -> db.write(t -> {
                     t.putLayer(GraphDbTest.layer(GraphDbTest.digest(-1), GraphDbTest.digest(-1), null, "never"));
                     t.putMeta(COUNTER, "-1000");

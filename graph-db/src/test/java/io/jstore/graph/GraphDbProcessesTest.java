@@ -71,6 +71,25 @@ class GraphDbProcessesTest {
     }
 
     @Test
+    void cachedLookupsSeeAnotherProcessesCommitsAtOnce() throws Exception {
+        String d = Digests.of("c0".getBytes());
+        try (GraphDb db = GraphDb.open(dir)) {
+            for (int k = 0; k < 3; k++) assertTrue(db.read(t -> t.layer(d)).isEmpty(), "lookup " + k + " before the child");
+            try (ChildJvm child = ChildJvm.start(GraphDbChild.class, "write", dir.toString(), "c", "1")) {
+                assertEquals(0, child.waitFor(), "child " + child.pid());
+            }
+            assertEquals("c0", db.read(t -> t.layer(d)).orElseThrow().cacheId(), "the layer another process registered");
+            for (int round = 1; round <= 2; round++) {
+                for (int k = 0; k < 3; k++) assertEquals(round - 1, db.read(t -> t.requireLayer(d)).refCount());
+                try (ChildJvm child = ChildJvm.start(GraphDbChild.class, "ref", dir.toString(), d, "" + round)) {
+                    assertEquals(0, child.waitFor(), "child " + child.pid());
+                }
+                assertEquals(round, db.read(t -> t.requireLayer(d)).refCount(), "refcount another process set");
+            }
+        }
+    }
+
+    @Test
     void aWriterKilledInsideItsTransactionLeavesNothingAndBlocksNoOne() throws Exception {
         try (GraphDb db = GraphDb.open(dir)) {
             db.write(t -> {

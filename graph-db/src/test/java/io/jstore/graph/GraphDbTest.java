@@ -211,6 +211,36 @@ class GraphDbTest {
     }
 
     @Test
+    void cachedLookupsFollowCommitsButNeitherAbortedWritesNorOlderSnapshots() throws Exception {
+        String base = digest(1);
+        try (GraphDb db = GraphDb.open(dir)) {
+            assertTrue(db.read(t -> t.layer(base)).isEmpty());
+            assertTrue(db.read(t -> t.layer(base)).isEmpty(), "remembered as missing");
+            db.write(t -> {
+                t.putLayer(layer(base, base, null, "c1"));
+                return null;
+            });
+            assertEquals("c1", db.read(t -> t.requireLayer(base)).cacheId(), "the commit ends the missing entry");
+            try (GraphDb.Snapshot old = db.snapshot()) {
+                assertEquals(0, old.view().requireLayer(base).refCount());
+                db.write(t -> {
+                    t.updateLayer(t.requireLayer(base).withRefCount(2));
+                    assertEquals(2, t.requireLayer(base).refCount(), "a writer sees its own change");
+                    return null;
+                });
+                assertThrows(IllegalStateException.class, () -> db.write(t -> {
+                    t.updateLayer(t.requireLayer(base).withRefCount(9));
+                    assertEquals(9, t.requireLayer(base).refCount());
+                    throw new IllegalStateException("abort");
+                }));
+                for (int i = 0; i < 3; i++) assertEquals(2, db.read(t -> t.requireLayer(base)).refCount());
+                assertEquals(0, old.view().requireLayer(base).refCount(), "an older snapshot keeps what it saw");
+                assertEquals(2, db.read(t -> t.requireLayer(base)).refCount());
+            }
+        }
+    }
+
+    @Test
     void aNameMovesBetweenImagesAndImagesKeepTheirOtherNames() throws Exception {
         try (GraphDb db = GraphDb.open(dir)) {
             db.write(t -> {
