@@ -223,12 +223,12 @@ final class TarReader {
         return data;
     }
 
-    private static boolean hasSparseRecords(Map<String, String> pax) {
+    static boolean hasSparseRecords(Map<String, String> pax) {
         for (String k : pax.keySet()) if (k.startsWith("GNU.sparse.")) return true;
         return false;
     }
 
-    private Map<String, String> parsePax(String rawName, byte[] d, Map<String, byte[]> xattrs) throws LayerFormatException {
+    static Map<String, String> parsePax(String rawName, byte[] d, Map<String, byte[]> xattrs) throws LayerFormatException {
         Map<String, String> out = new HashMap<>();
         int pos = 0;
         while (pos < d.length) {
@@ -260,7 +260,7 @@ final class TarReader {
         return out;
     }
 
-    private static long paxLong(String name, String v) throws LayerFormatException {
+    static long paxLong(String name, String v) throws LayerFormatException {
         try {
             long n = Long.parseLong(v.trim());
             if (n < 0) throw new NumberFormatException();
@@ -286,6 +286,11 @@ final class TarReader {
     }
 
     private String headerName() {
+        return headerName(block);
+    }
+
+    /** A header's own name field, with the ustar prefix where it has one (PAX and GNU long names come apart). */
+    static String headerName(byte[] block) {
         String name = cString(block, 0, 100);
         boolean posix = block[257] == 'u' && block[262] == 0 && block[263] == '0';
         if (posix && block[345] != 0) name = cString(block, 345, 155) + "/" + name;
@@ -321,6 +326,10 @@ final class TarReader {
 
     /** An octal field (NUL/space padded) or GNU base-256 when the high bit is set. */
     private long number(int off, int len, String field) throws LayerFormatException {
+        return number(block, off, len, field);
+    }
+
+    static long number(byte[] block, int off, int len, String field) throws LayerFormatException {
         if ((block[off] & 0x80) != 0) {
             if ((block[off] & 0x40) != 0) throw new LayerFormatException(cString(block, 0, 100), "negative " + field);
             long v = block[off] & 0x3f;
@@ -348,7 +357,7 @@ final class TarReader {
         return new String(b, off, end - off, StandardCharsets.UTF_8);
     }
 
-    private static boolean allZero(byte[] b) {
+    static boolean allZero(byte[] b) {
         for (byte x : b) if (x != 0) return false;
         return true;
     }

@@ -9,6 +9,7 @@ import io.jstore.driver.MountSpec;
 import io.jstore.driver.support.ProcessIdentity;
 import io.jstore.layer.Change;
 import io.jstore.layer.Compression;
+import io.jstore.layer.TarSplit;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -235,6 +236,27 @@ public final class Graph implements AutoCloseable {
     public void diff(String ref, OutputStream out) throws IOException {
         String[] ids = cacheAndParent(ref);
         driver.diff(ids[0], ids[1], out);
+    }
+
+    /**
+     * Writes the tar a layer was imported from, byte for byte (its headers from the kept
+     * tar-split, file contents from the layer itself), and returns true; false, having written
+     * nothing, when no split was kept (a layer made by commit of a directory, or imported before
+     * splits were kept). The caller checks the digest: only a layer changed behind the store
+     * replays to other bytes.
+     *
+     * @throws TarSplit.StaleException when the layer no longer holds a file the tar had
+     */
+    public boolean originalTar(String chainId, OutputStream out) throws IOException {
+        Optional<byte[]> split = db.read(t -> t.tarSplit(chainId));
+        if (split.isEmpty()) return false;
+        Path root = mount(chainId);
+        try {
+            TarSplit.replay(split.get(), root, out);
+        } finally {
+            unmount(chainId);
+        }
+        return true;
     }
 
     public List<Change> changes(String ref) throws IOException {

@@ -22,7 +22,8 @@ import org.lmdbjava.Txn;
 /**
  * The graph's database: one LMDB environment in {@code <dir>} (data.mdb, lock.mdb) holding
  * the named databases {@code layers}, {@code cache}, {@code children}, {@code images},
- * {@code names}, {@code containers}, {@code incomplete}, {@code mounts}, {@code leases} and {@code meta}.
+ * {@code names}, {@code containers}, {@code incomplete}, {@code mounts}, {@code leases}, {@code splits} (the
+ * tar-splits layers were imported with, by ChainID) and {@code meta}.
  *
  * <p>LMDB gives many readers and one writer across processes (its lock file holds a robust
  * mutex, so a writer killed mid-transaction loses its transaction and nothing else). Nothing
@@ -54,6 +55,7 @@ public final class GraphDb implements AutoCloseable {
     final Dbi<ByteBuffer> incomplete;
     final Dbi<ByteBuffer> mounts;
     final Dbi<ByteBuffer> leases;
+    final Dbi<ByteBuffer> splits;
     final Dbi<ByteBuffer> meta;
 
     /** A function of a read view. */
@@ -89,6 +91,7 @@ public final class GraphDb implements AutoCloseable {
             incomplete = env.openDbi("incomplete", DbiFlags.MDB_CREATE);
             mounts = env.openDbi("mounts", DbiFlags.MDB_CREATE);
             leases = env.openDbi("leases", DbiFlags.MDB_CREATE);
+            splits = env.openDbi("splits", DbiFlags.MDB_CREATE);
             meta = env.openDbi("meta", DbiFlags.MDB_CREATE);
         } catch (LmdbException e) {
             env.close();

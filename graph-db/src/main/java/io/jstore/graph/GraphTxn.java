@@ -117,8 +117,19 @@ public final class GraphTxn {
 
     public void deleteLayer(LayerRecord r) {
         db.layers.delete(txn, Buffers.key(r.chainId()));
+        db.splits.delete(txn, Buffers.key(r.chainId()));
         db.cache.delete(txn, Buffers.key(r.cacheId()));
         if (r.parent() != null) db.children.delete(txn, Buffers.key(r.parent()), Buffers.val(r.chainId()));
+    }
+
+    /** The tar-split ({@link io.jstore.layer.TarSplit}) of the tar the layer was applied from, if it was kept. */
+    public Optional<byte[]> tarSplit(String chainId) {
+        return Optional.ofNullable(get(db.splits, chainId));
+    }
+
+    /** Kept beside the layer's record and deleted with it. */
+    public void putTarSplit(String chainId, byte[] split) {
+        db.splits.put(txn, Buffers.key(chainId), Buffers.val(split));
     }
 
     // ---- work in progress

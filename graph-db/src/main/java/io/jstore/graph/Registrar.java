@@ -1,10 +1,15 @@
 package io.jstore.graph;
 
 import java.io.IOException;
+import io.jstore.layer.TarSplit;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.Optional;
 
-/** Registers one layer tar: incomplete record, driver create + apply while digesting, publish. */
+/**
+ * Registers one layer tar: incomplete record, driver create + apply while digesting and
+ * recording its tar-split (so an export can write the same bytes again), publish.
+ */
 final class Registrar {
     private final Graph graph;
 
@@ -41,8 +46,9 @@ final class Registrar {
             // The blob digest covers the compressed bytes, the DiffID the plain tar: hash both in one read.
             DigestingInputStream blob = new DigestingInputStream(tar);
             DigestingInputStream in = new DigestingInputStream(Graph.plain(blob));
-            graph.driver().applyDiff(cache, parentCache, in);
-            in.drain();
+            TarSplit.Recorder split = new TarSplit.Recorder(in);
+            graph.driver().applyDiff(cache, parentCache, split);
+            split.transferTo(OutputStream.nullOutputStream());
             blob.drain();
             CrashPoints.reach("layer.applied");
             if (source.compressedDigest() != null) {
@@ -61,6 +67,7 @@ final class Registrar {
                 throw new GraphException.DigestMismatchException(what + " (DiffID)", source.diffId(), diffId);
             }
             String chain = Digests.chainId(parent, diffId);
+            byte[] recorded = split.split();
             LayerRecord fresh = new LayerRecord(chain, diffId, parent, graph.driver().name(), cache, in.count(),
                     source.compressedDigest(), source.compressedSize(), System.currentTimeMillis(), 0);
             LayerRecord result = db.write(t -> {
@@ -68,6 +75,7 @@ final class Registrar {
                 if (existing.isPresent()) return reference(t, existing.get(), hold, lease); // another process won
                 t.deleteIncomplete(inc);
                 t.putLayer(fresh);
+                if (recorded != null) t.putTarSplit(chain, recorded);
                 return reference(t, fresh, hold, lease);
             });
             published = result.cacheId().equals(cache);

@@ -7,6 +7,7 @@ import io.jstore.graph.Graph;
 import io.jstore.graph.ImageRecord;
 import io.jstore.graph.LayerRecord;
 import io.jstore.layer.LayerWriter;
+import io.jstore.layer.TarSplit;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -22,11 +23,13 @@ import java.util.stream.Stream;
 
 /**
  * {@code jstore image export}: an image as an OCI image layout in a tar (what
- * {@code skopeo copy oci-archive:…} and, unpacked, {@code umoci} read). Each layer is the
- * driver's diff of it against its parent, uncompressed. The driver regenerates a layer's tar
- * rather than keeping the bytes it was imported from, so a DiffID can differ from the
- * imported one (same content, other entry order or headers); the config then carries the new
- * DiffIDs, and the exported image has a new id, said in the result.
+ * {@code skopeo copy oci-archive:…} and, unpacked, {@code umoci} read). Each layer is written
+ * uncompressed as the tar it was imported from, replayed from its tar-split
+ * ({@link Graph#originalTar}), so its digest is the DiffID the config names and the image
+ * keeps its id. A layer without a split (made from a directory by an older jstore, or changed
+ * behind the store) is the driver's diff against its parent instead, whose bytes can differ
+ * from the imported ones; the config then carries the new DiffIDs and the exported image has
+ * a new id, said in the result.
  */
 public final class ImageExporter {
     private ImageExporter() {}
@@ -56,11 +59,16 @@ public final class ImageExporter {
             List<String> diffIds = new ArrayList<>();
             for (LayerRecord l : chain) {
                 Path part = blobs.resolve("part");
-                MessageDigest md = Digests.sha256();
-                try (OutputStream out = new DigestOutputStream(Files.newOutputStream(part), md)) {
-                    graph.diff(l.chainId(), out);
+                String digest = null;
+                try {
+                    digest = write(part, out -> graph.originalTar(l.chainId(), out));
+                } catch (TarSplit.StaleException e) {
+                    // changed behind the store: what it holds now, as the driver writes it
                 }
-                String digest = "sha256:" + java.util.HexFormat.of().formatHex(md.digest());
+                if (!l.diffId().equals(digest)) digest = write(part, out -> {
+                    graph.diff(l.chainId(), out);
+                    return true;
+                });
                 long size = Files.size(part);
                 Files.move(part, blobs.resolve(Digests.hex(digest)), StandardCopyOption.REPLACE_EXISTING);
                 diffIds.add(digest);
@@ -111,6 +119,19 @@ public final class ImageExporter {
                 for (Path p : s.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
             }
         }
+    }
+
+    private interface TarSource {
+        boolean writeTo(OutputStream out) throws IOException;
+    }
+
+    /** The digest of what {@code source} wrote to {@code part}, or null if it had nothing to write. */
+    private static String write(Path part, TarSource source) throws IOException {
+        MessageDigest md = Digests.sha256();
+        try (OutputStream out = new DigestOutputStream(Files.newOutputStream(part), md)) {
+            if (!source.writeTo(out)) return null;
+        }
+        return Digests.format(md);
     }
 
     private static ObjectNode descriptor(String mediaType, String digest, long size) {

@@ -3,6 +3,7 @@ package io.jstore.graph.image;
 import io.jstore.graph.testing.TestDriver;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstore.graph.Graph;
 import io.jstore.graph.ImageRecord;
@@ -57,7 +58,7 @@ class UmociTest {
             }
 
             Path tar = w.resolve("export.tar");
-            ImageExporter.export(g, "umoci/made:v1", tar);
+            assertTrue(ImageExporter.export(g, "umoci/made:v1", tar).sameId(), "umoci's layer tars replay byte for byte");
             Files.createDirectories(w.resolve("exported"));
             run(w, "tar", "-xf", tar.toString(), "-C", "exported");
             run(w, "umoci", "unpack", "--image", "exported:v1", "unpacked");
