@@ -59,7 +59,7 @@ final class ImageCommands implements Runnable {
         @Override
         public Integer call() throws Exception {
             try (Graph g = global.open()) {
-                ImageImporter.Result r = ImageImporter.importPath(g, path, names, Progress.forTerminal());
+                ImageImporter.Result r = ImageImporter.importPath(g, path, names, Progress.onStderr(spec.commandLine().getErr()));
                 PrintWriter out = spec.commandLine().getOut();
                 if (output.json()) {
                     Map<String, Object> m = new LinkedHashMap<>();

@@ -1,14 +1,18 @@
 package io.jstore.cli;
 
 import io.jstore.graph.image.ImportProgress;
-import java.io.PrintStream;
+import io.jstore.linux.Terminal;
+import java.io.PrintWriter;
 
 /**
  * Import progress on a terminal: one line rewritten in place (layer i/n, bytes read of the
- * blob). Nothing when stderr is not a terminal, so pipes and logs stay clean.
+ * blob). Nothing when stderr is not a terminal, so pipes and logs stay clean: the question is
+ * asked of stderr itself, since {@code System.console()} answers for stdin and stdout (a
+ * terminal user's {@code 2>log} would fill the log with redraws, and {@code | jq} would hide
+ * the progress).
  */
 final class Progress implements ImportProgress {
-    private final PrintStream err;
+    private final PrintWriter err;
     private int index;
     private int total;
     private String digest = "";
@@ -16,13 +20,13 @@ final class Progress implements ImportProgress {
     private long read;
     private long lastShown = -1;
 
-    private Progress(PrintStream err) {
+    Progress(PrintWriter err) {
         this.err = err;
     }
 
-    /** A display on stderr when this process has a terminal, else none. */
-    static ImportProgress forTerminal() {
-        return System.console() != null ? new Progress(System.err) : ImportProgress.NONE;
+    /** A display on {@code err} (the command's stderr) when this process's stderr is a terminal, else none. */
+    static ImportProgress onStderr(PrintWriter err) {
+        return Terminal.is(Terminal.STDERR) ? new Progress(err) : ImportProgress.NONE;
     }
 
     @Override

@@ -30,6 +30,7 @@ final class Library {
         int open_tree(int dirfd, String path, int flags);
 
         // files
+        int isatty(int fd);
         long lgetxattr(String path, String name, @Out byte[] value, long size);
         int lsetxattr(String path, String name, @In byte[] value, long size, int flags);
         long llistxattr(String path, @Out byte[] list, long size);
