@@ -13,7 +13,7 @@ vm=$("$here/prepare.sh")
 qemu=$(command -v qemu-system-x86_64) || { echo "run: qemu-system-x86_64 is not installed (scripts/setup.sh)" >&2; exit 2; }
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-"$qemu" -accel tcg,thread=multi -cpu max -smp "${JSTORE_VM_CPUS:-2}" -m "${JSTORE_VM_MEMORY:-2048}" \
+"$qemu" -accel tcg,thread=multi -cpu max -smp "${JSTORE_VM_CPUS:-2}" -m "${JSTORE_VM_MEMORY:-4096}" \
   -nodefaults -no-reboot -display none -serial stdio -monitor none \
   -kernel "$vm/vmlinuz" -initrd "$vm/initramfs.cpio.gz" \
   -append "console=ttyS0 panic=-1 quiet loglevel=3 jstore.run=$script jstore.keep=$project" \

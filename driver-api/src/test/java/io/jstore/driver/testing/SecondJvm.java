@@ -26,6 +26,8 @@ final class SecondJvm implements AutoCloseable {
     SecondJvm(DriverProvider provider, Path home) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // a small command server: without limits it takes a quarter of the RAM, too much in the test VM
+        cmd.addAll(List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData"));
         cmd.add("--add-opens=java.base/java.nio=ALL-UNNAMED");
         cmd.add("--add-opens=java.base/sun.nio.ch=ALL-UNNAMED");
         cmd.add("-cp");
@@ -36,8 +38,12 @@ final class SecondJvm implements AutoCloseable {
         process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         commands = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
         replies = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String first = reply();
-        if (!"ready".equals(first)) throw new IOException("second JVM did not start: " + first);
+        StringBuilder early = new StringBuilder();
+        for (String line = reply(); !"ready".equals(line); line = reply()) {
+            // a JVM that cannot start writes its reason (an hs_err banner) to stdout
+            if (line == null) throw new IOException("second JVM did not start (exit " + exitCode() + "):\n" + early);
+            early.append(line).append('\n');
+        }
     }
 
     /** Runs a command and returns the result after {@code ok }; fails on {@code err}. */
@@ -70,6 +76,15 @@ final class SecondJvm implements AutoCloseable {
         } catch (Exception e) {
             process.destroyForcibly();
             throw new IOException("second JVM gave no answer", e);
+        }
+    }
+
+    private String exitCode() {
+        try {
+            return process.waitFor(10, TimeUnit.SECONDS) ? String.valueOf(process.exitValue()) : "none yet";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
         }
     }
 
