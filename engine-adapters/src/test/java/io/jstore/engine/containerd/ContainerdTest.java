@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.jstore.engine.testing.Containerd;
 import io.jstore.graph.Graph;
 import io.jstore.graph.testing.ImageFixtures;
 import io.jstore.graph.testing.TestDriver;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.jstore.engine.testing.BusyboxArchive;
+import io.jstore.engine.testing.Dockerd;
 import io.jstore.graph.Graph;
 import io.jstore.graph.image.ImageImporter;
 import io.jstore.graph.image.ImportProgress;

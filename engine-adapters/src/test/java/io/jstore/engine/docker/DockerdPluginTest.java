@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.jstore.driver.Drivers;
+import io.jstore.engine.testing.BusyboxArchive;
+import io.jstore.engine.testing.Dockerd;
 import io.jstore.linux.testing.FsType;
 import io.jstore.linux.testing.Scratch;
 import io.jstore.linux.testing.ScratchFilesystem;

@@ -1,4 +1,4 @@
-package io.jstore.engine.docker;
+package io.jstore.engine.testing;
 
 import io.jstore.linux.MountInfo;
 import io.jstore.linux.Mounts;
@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Assumptions;
  * socket and config file, no bridge and no iptables rules, so it never meets a system daemon.
  * Closing stops it and unmounts whatever it left under its directories, whatever happened.
  */
-final class Dockerd implements AutoCloseable {
-    record Result(int exit, String out, String err) {
-        String check() throws IOException {
+public final class Dockerd implements AutoCloseable {
+    public record Result(int exit, String out, String err) {
+        public String check() throws IOException {
             if (exit != 0) throw new IOException("docker exited " + exit + ": " + err + out);
             return out;
         }
@@ -43,7 +43,7 @@ final class Dockerd implements AutoCloseable {
     }
 
     /** Skips the calling test, with the reason, where dockerd is not installed. */
-    static Path assumeInstalled() {
+    public static Path assumeInstalled() {
         Root.assumeRoot();
         Path dockerd = Root.tool("dockerd").orElse(null);
         Assumptions.assumeTrue(dockerd != null, "dockerd is not installed (scripts/setup.sh installs Debian's docker.io)");
@@ -52,13 +52,13 @@ final class Dockerd implements AutoCloseable {
     }
 
     /** docker.io's own client (/usr/bin/docker) before any other on the path: it matches the daemon's API. */
-    private static Path client() {
+    public static Path client() {
         Path debian = Path.of("/usr/bin/docker");
         return Files.isExecutable(debian) ? debian : Root.tool("docker").orElse(null);
     }
 
     /** Starts dockerd with {@code storageDriver} (a plugin name or a built-in driver) and waits until it answers. */
-    static Dockerd start(Path dataRoot, String storageDriver, boolean experimental) throws IOException, InterruptedException {
+    public static Dockerd start(Path dataRoot, String storageDriver, boolean experimental) throws IOException, InterruptedException {
         Path dockerd = assumeInstalled();
         // Short: containerd's sockets live below the exec root and unix socket paths end at 108 bytes.
         Path execRoot = Files.createTempDirectory(Path.of("/tmp"), "jsd");
@@ -81,6 +81,16 @@ final class Dockerd implements AutoCloseable {
         return d;
     }
 
+    /** The API socket, as {@code docker -H} takes it. */
+    public String host() {
+        return "unix://" + execRoot.resolve("docker.sock");
+    }
+
+    /** The client's configuration directory (private, so no user's config leaks in). */
+    public Path clientConfig() {
+        return execRoot.resolve("client");
+    }
+
     private void awaitReady() throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
@@ -91,16 +101,16 @@ final class Dockerd implements AutoCloseable {
         throw new IOException("dockerd did not answer within 90 s:\n" + logTail());
     }
 
-    String logTail() throws IOException {
+    public String logTail() throws IOException {
         List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
-    Result docker(String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(docker.toString(), "-H", "unix://" + execRoot.resolve("docker.sock")));
+    public Result docker(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(docker.toString(), "-H", host()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().put("DOCKER_CONFIG", execRoot.resolve("client").toString());
+        pb.environment().put("DOCKER_CONFIG", clientConfig().toString());
         Path err = Files.createTempFile(execRoot, "err", ".txt");
         Process p = pb.redirectError(err.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

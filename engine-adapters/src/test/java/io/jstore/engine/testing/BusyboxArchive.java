@@ -1,4 +1,4 @@
-package io.jstore.engine.docker;
+package io.jstore.engine.testing;
 
 import io.jstore.graph.testing.ImageFixtures;
 import io.jstore.linux.testing.Root;
@@ -10,10 +10,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 
 /** A one-layer busybox image as {@code docker save} writes it, from Debian's static busybox (scripts/setup.sh). */
-final class BusyboxArchive {
+public final class BusyboxArchive {
     private BusyboxArchive() {}
 
-    static Path create(Path work, String name) throws IOException, InterruptedException {
+    public static Path create(Path work, String name) throws IOException, InterruptedException {
         Path rootfs = rootfs(work);
         Path layer = ImageFixtures.tar(rootfs, work.resolve("layer.tar"));
         Path dir = ImageFixtures.dockerArchive(work.resolve("archive"), name, List.of(Files.readAllBytes(layer)));
@@ -21,7 +21,7 @@ final class BusyboxArchive {
     }
 
     /** The image's root filesystem as a tree, {@code work/rootfs}: busybox, its applets as symlinks, /etc/passwd and group. */
-    static Path rootfs(Path work) throws IOException, InterruptedException {
+    public static Path rootfs(Path work) throws IOException, InterruptedException {
         Root.assumeTool("busybox");
         Path busybox = Root.tool("busybox").orElseThrow();
         Path rootfs = work.resolve("rootfs");

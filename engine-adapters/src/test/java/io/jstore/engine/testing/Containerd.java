@@ -1,4 +1,4 @@
-package io.jstore.engine.containerd;
+package io.jstore.engine.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A private containerd for a test: its root, state and socket under {@code dir}, jstore as the
- * proxy snapshotter "jstore", CRI off. {@link #close} stops it and the shims it started, which
+ * A private containerd, for the tests and the bench's peers: its root, state and socket under
+ * {@code dir}, CRI off, and (when given a socket) jstore as the proxy snapshotter "jstore". {@link #close} stops it and the shims it started, which
  * outlive it by design (they re-parent to init), found by the address they were given.
  */
-final class Containerd implements AutoCloseable {
-    static final Path BINARY = Path.of("/usr/bin/containerd");
-    static final Path CTR = Path.of("/usr/bin/ctr");
+public final class Containerd implements AutoCloseable {
+    public static final Path BINARY = Path.of("/usr/bin/containerd");
+    public static final Path CTR = Path.of("/usr/bin/ctr");
 
     private final Path dir;
     private final Path socket;
@@ -27,11 +27,12 @@ final class Containerd implements AutoCloseable {
         this.daemon = daemon;
     }
 
-    static Containerd start(Path dir, Path snapshotterSocket) throws IOException, InterruptedException {
+    /** Starts containerd and waits until it answers; {@code snapshotterSocket} null for none. */
+    public static Containerd start(Path dir, Path snapshotterSocket) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Path socket = dir.resolve("containerd.sock");
         Path config = dir.resolve("config.toml");
-        Files.writeString(config, String.join("\n",
+        List<String> lines = new ArrayList<>(List.of(
                 "version = 2",
                 "root = \"" + dir.resolve("root") + "\"",
                 "state = \"" + dir.resolve("state") + "\"",
@@ -39,12 +40,16 @@ final class Containerd implements AutoCloseable {
                 "[grpc]",
                 "  address = \"" + socket + "\"",
                 "[ttrpc]",
-                "  address = \"" + dir.resolve("containerd.sock.ttrpc") + "\"",
-                "[proxy_plugins]",
-                "  [proxy_plugins.jstore]",
-                "    type = \"snapshot\"",
-                "    address = \"" + snapshotterSocket + "\"",
-                ""));
+                "  address = \"" + dir.resolve("containerd.sock.ttrpc") + "\""));
+        if (snapshotterSocket != null) {
+            lines.addAll(List.of(
+                    "[proxy_plugins]",
+                    "  [proxy_plugins.jstore]",
+                    "    type = \"snapshot\"",
+                    "    address = \"" + snapshotterSocket + "\""));
+        }
+        lines.add("");
+        Files.writeString(config, String.join("\n", lines));
         Process p = new ProcessBuilder(BINARY.toString(), "--config", config.toString())
                 .redirectErrorStream(true).redirectOutput(dir.resolve("containerd.log").toFile()).start();
         Containerd c = new Containerd(dir, socket, p);
@@ -63,15 +68,20 @@ final class Containerd implements AutoCloseable {
         }
     }
 
-    String log() throws IOException {
+    public String log() throws IOException {
         Path l = dir.resolve("containerd.log");
         return Files.exists(l) ? Files.readString(l) : "";
     }
 
-    record Result(int exit, String output, long nanos) {}
+    /** The gRPC socket: what {@code ctr -a} takes. */
+    public Path socket() {
+        return socket;
+    }
+
+    public record Result(int exit, String output, long nanos) {}
 
     /** Runs {@code ctr -a SOCKET -n NAMESPACE args...} and waits for it (two minutes at most). */
-    Result ctr(String namespace, String... args) throws IOException, InterruptedException {
+    public Result ctr(String namespace, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(CTR.toString(), "-a", socket.toString(), "-n", namespace));
         cmd.addAll(List.of(args));
         long start = System.nanoTime();
