@@ -45,36 +45,63 @@ public final class BenchRunner {
         System.setProperty(Skips.PROPERTY, skips.toString());
 
         List<String> drivers = drivers(plan, progress);
-        List<String> peers = plan.peers() ? peers(progress) : List.of();
+        PeerDaemons daemons = plan.peers() ? PeerDaemons.start(progress) : null;
+        try {
+            List<String> peers = plan.peers() ? peers(progress) : List.of();
+            List<String> forkArgs = daemons == null ? List.of() : daemons.jvmArgs();
+            runSuites(plan, suites, drivers, peers, forkArgs, skips, json, progress);
+        } finally {
+            if (daemons != null) {
+                progress.println("jstore bench: stopping the peers' private daemons");
+                progress.flush();
+                daemons.close();
+            }
+        }
+        Path html = Report.read(out, title(plan), facts(plan)).write(out);
+        progress.println("jstore bench: report in " + html + " and " + out.resolve("report.md"));
+        progress.flush();
+        return html;
+    }
 
-        // one JMH run per suite: parameters are global to a run, and each suite gets its own fixtures
+    private static void runSuites(BenchPlan plan, List<Class<?>> suites, List<String> drivers, List<String> peers,
+                                  List<String> forkArgs, Path skips, Path json, PrintWriter progress)
+            throws IOException, RunnerException {
+        // one JMH run per suite and fixture group: parameters are global to a run, and each gets its own fixtures
         List<SuiteRun> runs = new ArrayList<>();
         int included = 0;
         for (Class<?> suite : suites) {
             boolean perDriver = !drivers.isEmpty() && Suites.benchmarks(suite).stream().anyMatch(m -> Suites.hasParam(m, "driver"));
-            SuiteRun run = new SuiteRun(new OptionsBuilder(), fixtures(plan.narrowing(), perDriver ? drivers : List.of()), new int[1]);
-            for (Method m : Suites.benchmarks(suite)) {
-                String name = suite.getName() + "." + m.getName();
-                if (m.isAnnotationPresent(Peer.class)) {
-                    if (!plan.peers()) continue;
-                    for (String p : Peers.KNOWN) {
-                        if (!peers.contains(p)) Skips.record(new Skips.Skip(name, Map.of("peer", p), Peers.status(p).reason()));
+            List<FixtureGroup> groups = perDriver ? groups(plan.profile(), plan.narrowing(), drivers) : List.of(new FixtureGroup(fixtures(plan.narrowing(), List.of()), List.of()));
+            for (int g = 0; g < groups.size(); g++) {
+                FixtureGroup group = groups.get(g);
+                boolean first = g == 0;
+                SuiteRun run = new SuiteRun(new OptionsBuilder(), group, new int[1]);
+                for (Method m : Suites.benchmarks(suite)) {
+                    String name = suite.getName() + "." + m.getName();
+                    // a later group adds only what differs in it: its drivers, and what runs on its fixtures
+                    if (!first && !Suites.hasParam(m, "driver") && (!Suites.hasParam(m, "fs") || m.isAnnotationPresent(Peer.class))) continue;
+                    if (m.isAnnotationPresent(Peer.class)) {
+                        if (!plan.peers()) continue;
+                        for (String p : Peers.KNOWN) {
+                            if (!peers.contains(p)) Skips.record(new Skips.Skip(name, Map.of("peer", p), Peers.status(p).reason()));
+                        }
+                        if (peers.isEmpty()) continue;
                     }
-                    if (peers.isEmpty()) continue;
+                    if (Suites.hasParam(m, "driver") && drivers.isEmpty()) {
+                        Skips.record(new Skips.Skip(name, Map.of(), "no storage driver to time (none on the class path, or none of --drivers)"));
+                        continue;
+                    }
+                    run.options().include("^" + Pattern.quote(name) + "$");
+                    run.count()[0] += count(m, plan.narrowing(), group.drivers().size(), peers.size(), group.fixtures().size());
                 }
-                if (Suites.hasParam(m, "driver") && drivers.isEmpty()) {
-                    Skips.record(new Skips.Skip(name, Map.of(), "no storage driver to time (none on the class path, or none of --drivers)"));
-                    continue;
-                }
-                run.options().include("^" + Pattern.quote(name) + "$");
-                run.count()[0] += count(m, plan.narrowing(), drivers.size(), peers.size(), run.fixtures().size());
+                if (run.count()[0] > 0) runs.add(run);
+                included += run.count()[0];
             }
-            if (run.count()[0] > 0) runs.add(run);
-            included += run.count()[0];
         }
         progress.printf("jstore bench: %s profile, %d benchmark%s, drivers %s, peers %s; results in %s%n",
                 plan.profile().name().toLowerCase(), included, included == 1 ? "" : "s",
-                drivers.isEmpty() ? "none" : String.join(", ", drivers), peers.isEmpty() ? "none" : String.join(", ", peers), out);
+                drivers.isEmpty() ? "none" : String.join(", ", drivers), peers.isEmpty() ? "none" : String.join(", ", peers),
+                plan.out().toAbsolutePath());
         progress.flush();
         // JMH allows one run per machine (/tmp/jmh.lock) so runs do not disturb each other's
         // timings; a smoke run times nothing worth protecting and must not fail beside one
@@ -84,15 +111,11 @@ public final class BenchRunner {
         List<RunResult> results = new ArrayList<>();
         for (SuiteRun run : runs) {
             ChainedOptionsBuilder b = run.options();
-            configure(b, plan.profile(), plan.narrowing(), drivers, peers, skips, run.fixtures());
+            configure(b, plan.profile(), plan.narrowing(), run.group(), peers, skips, forkArgs);
             results.addAll(new Runner(b.build(), shown).run());
-            // after every suite, so an interrupted run still leaves what it measured
+            // after every run, so an interrupted bench still leaves what it measured
             ResultFormatFactory.getInstance(ResultFormatType.JSON, json.toString()).writeOut(results);
         }
-        Path html = Report.read(out, title(plan), facts(plan)).write(out);
-        progress.println("jstore bench: report in " + html + " and " + out.resolve("report.md"));
-        progress.flush();
-        return html;
     }
 
     /**
@@ -124,11 +147,31 @@ public final class BenchRunner {
         }
     }
 
-    /** One suite's JMH run: its options, its fixture filesystems, how many benchmarks it makes. */
-    private record SuiteRun(ChainedOptionsBuilder options, List<String> fixtures, int[] count) {}
+    /** One JMH run: its options, its fixture group, how many benchmarks it makes. */
+    private record SuiteRun(ChainedOptionsBuilder options, FixtureGroup group, int[] count) {}
+
+    /** Fixture filesystems and the drivers timed on them, every driver on every one of them. */
+    record FixtureGroup(List<String> fixtures, List<String> drivers) {}
+
+    /**
+     * Where the drivers run. Full: every driver on every fixture (xfs and ext4, where overlay
+     * copies up by clone and by copy, and btrfs when the btrfs driver runs). Quick and smoke:
+     * each driver once, on the profile's fixture, except btrfs, which runs on btrfs (its probe
+     * refuses anything else); each group also times the references on its own fixtures.
+     */
+    static List<FixtureGroup> groups(Profile profile, Map<String, List<String>> narrowing, List<String> drivers) {
+        if (profile == Profile.FULL) return List.of(new FixtureGroup(fixtures(narrowing, drivers), drivers));
+        List<String> others = drivers.stream().filter(d -> !d.equals("btrfs")).toList();
+        List<FixtureGroup> out = new ArrayList<>();
+        if (!others.isEmpty()) out.add(new FixtureGroup(fixtures(narrowing, List.of()), others));
+        if (drivers.contains("btrfs")) out.add(new FixtureGroup(List.of("btrfs"), List.of("btrfs")));
+        return out;
+    }
 
     private static void configure(ChainedOptionsBuilder b, Profile profile, Map<String, List<String>> narrowing,
-                                  List<String> drivers, List<String> peers, Path skips, List<String> fixtures) {
+                                  FixtureGroup group, List<String> peers, Path skips, List<String> forkArgs) {
+        List<String> drivers = group.drivers();
+        List<String> fixtures = group.fixtures();
         if (!drivers.isEmpty()) b.param("driver", drivers.toArray(String[]::new));
         if (!peers.isEmpty()) b.param("peer", peers.toArray(String[]::new));
         // param() adds to a key's values: each key once
@@ -143,10 +186,11 @@ public final class BenchRunner {
             b.warmupTime(TimeValue.milliseconds(profile.iterationMillis));
             b.measurementTime(TimeValue.milliseconds(profile.iterationMillis));
         }
-        b.shouldFailOnError(false)
-                // forked JVMs: lmdbjava's and jnr-ffi's opens, and where to record skips
-                .jvmArgs("--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
-                        "-Xmx2g", "-D" + Skips.PROPERTY + "=" + skips);
+        // forked JVMs: lmdbjava's and jnr-ffi's opens, where to record skips, where the peers' daemons listen
+        List<String> jvm = new ArrayList<>(List.of("--add-opens", "java.base/java.nio=ALL-UNNAMED",
+                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-Xmx2g", "-D" + Skips.PROPERTY + "=" + skips));
+        jvm.addAll(forkArgs);
+        b.shouldFailOnError(false).jvmArgs(jvm.toArray(String[]::new));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.jstore.bench.suite;
 
 import io.jstore.bench.Fixtures;
+import io.jstore.bench.Peer;
 import io.jstore.bench.Reference;
 import io.jstore.bench.Rootfs;
 import io.jstore.bench.Subject;
@@ -47,6 +48,15 @@ public class CreateBench {
         @Param({"100files", "20000files", "rootfs"})
         public String parent;
 
+        /** The parent's content as a layer tar: the cached rootfs tar, or the small files made under {@code dir} and tarred there. */
+        Path parentTar(BenchmarkParams bp, Path dir) throws IOException {
+            if (parent.equals("rootfs")) return Rootfs.tar(bp);
+            Path tree = Trees.smallFiles(dir.resolve("tree"), files(parent), FILE_BYTES);
+            Path tar = Trees.tar(tree, dir.resolve("parent.tar"));
+            Trees.delete(tree);
+            return tar;
+        }
+
         @Param({"xfs"})
         public String fs;
     }
@@ -64,15 +74,7 @@ public class CreateBench {
         public void setup(BenchmarkParams bp) throws IOException {
             d = DriverFixture.open(bp, driver, fs, FIXTURE_BYTES);
             d.driver.create("parent", null, CreateOptions.DEFAULT);
-            if (parent.equals("rootfs")) {
-                Trees.apply(d.driver, "parent", null, Rootfs.tar(bp));
-                return;
-            }
-            Path tree = Trees.smallFiles(d.scratch("tree"), files(parent), FILE_BYTES);
-            Path tar = Trees.tar(tree, d.fs.root().resolve("parent.tar"));
-            Trees.apply(d.driver, "parent", null, tar);
-            Trees.delete(tree);
-            Files.delete(tar);
+            Trees.apply(d.driver, "parent", null, parentTar(bp, d.fs.root()));
         }
 
         @Setup(Level.Invocation)
@@ -122,6 +124,48 @@ public class CreateBench {
         }
     }
 
+    /** The parent's content loaded into a peer engine as a one-layer image; per sample a container of it. */
+    public static class PeerParent extends Shape {
+        static final String IMAGE = "docker.io/jstore/bench-parent:1";
+
+        @Param({"docker"})
+        public String peer;
+
+        ScratchFilesystem scratch;
+        String image;
+        int samples;
+        String id;
+
+        @Setup(Level.Trial)
+        public void setup(BenchmarkParams bp) throws IOException {
+            PeerImages.requireAvailable(bp, peer);
+            scratch = Fixtures.make(bp, fs, FIXTURE_BYTES);
+            Path archive = PeerImages.archive(scratch.root(), IMAGE, parentTar(bp, scratch.root()));
+            Tools.check(PeerImages.load(peer, archive));
+            image = IMAGE;
+            Files.delete(archive);
+        }
+
+        @Setup(Level.Invocation)
+        public void name() {
+            id = "jbc" + ProcessHandle.current().pid() + "x" + samples++;
+        }
+
+        @TearDown(Level.Invocation)
+        public void dropContainer() throws IOException {
+            PeerImages.removeContainer(peer, id);
+        }
+
+        @TearDown(Level.Trial)
+        public void teardown() throws IOException {
+            try {
+                if (image != null) PeerImages.removeImage(peer, image);
+            } finally {
+                Fixtures.close(scratch);
+            }
+        }
+    }
+
     /** "20000files" → 20000. */
     static int files(String parent) {
         if (!parent.endsWith("files")) throw new IllegalArgumentException("parent " + parent + ": <n>files or rootfs");
@@ -141,5 +185,12 @@ public class CreateBench {
             tools = {"cp"})
     public void createReference(Tree s) throws IOException {
         Tools.check(List.of("cp", "-a", "--reflink=auto", s.tree.toString(), s.copy.toString()));
+    }
+
+    @Benchmark
+    @Peer(of = "create", value = "docker create / ctr container create of an image holding the same parent: the container's"
+            + " read-write layer (and the engine's container record), not started; removed outside the timing")
+    public void createPeer(PeerParent s) throws IOException {
+        Tools.check(PeerImages.create(s.peer, s.image, s.id));
     }
 }

@@ -2,7 +2,6 @@ package io.jstore.bench.suite;
 
 import io.jstore.bench.Fixtures;
 import io.jstore.bench.Peer;
-import io.jstore.bench.Peers;
 import io.jstore.bench.Reference;
 import io.jstore.bench.Skips;
 import io.jstore.bench.Subject;
@@ -44,7 +43,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
  * Start: a container running {@code /bin/true} from start to exit, on a fresh read-write layer
  * of a busybox image per driver and executor (jstore's built-in one, or runc given the driver's
  * root), beside {@code runc run} of a bundle prepared once on a plain directory; with
- * {@code --peers}, {@code docker run --rm} and {@code podman run --rm} of the same root.
+ * {@code --peers}, {@code docker run --rm} and {@code ctr run --rm} of the same root.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -143,30 +142,38 @@ public class StartBench {
         }
     }
 
-    /** The busybox root imported into a peer engine as an image, once. */
+    /** The busybox root loaded into a peer engine as a one-layer image, once. */
     public static class PeerImage extends Shape {
+        static final String IMAGE = "docker.io/jstore/bench-busybox:1";
+
         @Param({"docker"})
         public String peer;
 
         ScratchFilesystem scratch;
         String image;
+        int samples;
+        String id;
 
         @Setup(Level.Trial)
         public void setup(BenchmarkParams bp) throws IOException {
-            if (peer.equals("containerd")) throw Skips.skip(bp, "ctr needs an OCI image archive; the bench only imports rootfs tars (docker/podman import)");
-            if (!Peers.status(peer).available()) throw Skips.skip(bp, Peers.status(peer).reason());
+            PeerImages.requireAvailable(bp, peer);
             scratch = Fixtures.make(bp, fs, FIXTURE_BYTES);
             Path tree = scratch.root().resolve("busybox");
             if (!BusyboxTree.create(tree)) throw Skips.skip(bp, "busybox is not installed");
-            Path tar = Trees.tar(tree, scratch.root().resolve("busybox.tar"));
-            image = "jstore-bench-busybox:latest";
-            Tools.check(List.of(Peers.client(peer), "import", tar.toString(), image));
+            Path archive = PeerImages.archive(scratch.root(), IMAGE, Trees.tar(tree, scratch.root().resolve("busybox.tar")));
+            Tools.check(PeerImages.load(peer, archive));
+            image = IMAGE;
+        }
+
+        @Setup(Level.Invocation)
+        public void name() {
+            id = "jb" + ProcessHandle.current().pid() + "p" + samples++;
         }
 
         @TearDown(Level.Trial)
         public void teardown() throws IOException {
             try {
-                if (image != null) Tools.run(List.of(Peers.client(peer), "rmi", "-f", image), 60);
+                if (image != null) PeerImages.removeImage(peer, image);
             } finally {
                 Fixtures.close(scratch);
             }
@@ -191,8 +198,8 @@ public class StartBench {
     }
 
     @Benchmark
-    @Peer(of = "start", value = "docker/podman run --rm --network none of the same busybox root, imported once")
+    @Peer(of = "start", value = "docker run --rm --network none / ctr run --rm of the same busybox root, loaded once as an image")
     public void startPeer(PeerImage s) throws IOException {
-        Tools.check(List.of(Peers.client(s.peer), "run", "--rm", "--network", "none", s.image, "/bin/true"));
+        Tools.check(PeerImages.runRm(s.peer, s.image, s.id, "/bin/true"));
     }
 }
