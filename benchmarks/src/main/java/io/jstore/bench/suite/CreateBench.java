@@ -131,19 +131,13 @@ public class CreateBench {
         @Param({"docker"})
         public String peer;
 
-        ScratchFilesystem scratch;
-        String image;
+        PeerImages.Loaded image;
         int samples;
         String id;
 
         @Setup(Level.Trial)
         public void setup(BenchmarkParams bp) throws IOException {
-            PeerImages.requireAvailable(bp, peer);
-            scratch = Fixtures.make(bp, fs, FIXTURE_BYTES);
-            Path archive = PeerImages.archive(scratch.root(), IMAGE, parentTar(bp, scratch.root()));
-            Tools.check(PeerImages.load(peer, archive));
-            image = IMAGE;
-            Files.delete(archive);
+            image = PeerImages.Loaded.load(bp, peer, fs, FIXTURE_BYTES, IMAGE, dir -> parentTar(bp, dir));
         }
 
         @Setup(Level.Invocation)
@@ -158,11 +152,7 @@ public class CreateBench {
 
         @TearDown(Level.Trial)
         public void teardown() throws IOException {
-            try {
-                if (image != null) PeerImages.removeImage(peer, image);
-            } finally {
-                Fixtures.close(scratch);
-            }
+            if (image != null) image.close();
         }
     }
 
@@ -191,6 +181,6 @@ public class CreateBench {
     @Peer(of = "create", value = "docker create / ctr container create of an image holding the same parent: the container's"
             + " read-write layer (and the engine's container record), not started; removed outside the timing")
     public void createPeer(PeerParent s) throws IOException {
-        Tools.check(PeerImages.create(s.peer, s.image, s.id));
+        Tools.check(PeerImages.create(s.peer, s.image.image, s.id));
     }
 }

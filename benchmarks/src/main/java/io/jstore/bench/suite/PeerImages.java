@@ -1,9 +1,11 @@
 package io.jstore.bench.suite;
 
+import io.jstore.bench.Fixtures;
 import io.jstore.bench.Peers;
 import io.jstore.bench.Skips;
 import io.jstore.bench.Tools;
 import io.jstore.graph.testing.ImageFixtures;
+import io.jstore.linux.testing.ScratchFilesystem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,18 +20,56 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 final class PeerImages {
     private PeerImages() {}
 
+    /** Makes a layer tar in a directory of the fixture. */
+    interface LayerSource {
+        Path tar(Path dir) throws IOException;
+    }
+
+    /** An image loaded into a peer from a layer made on its own fixture; closing removes both. */
+    static final class Loaded implements AutoCloseable {
+        final String peer;
+        final String image;
+        private final ScratchFilesystem scratch;
+
+        private Loaded(String peer, String image, ScratchFilesystem scratch) {
+            this.peer = peer;
+            this.image = image;
+            this.scratch = scratch;
+        }
+
+        /** Skips the benchmark unless the peer answers; else loads {@code source}'s layer as {@code image}. */
+        static Loaded load(BenchmarkParams bp, String peer, String fs, long fixtureBytes, String image, LayerSource source)
+                throws IOException {
+            Peers.Status s = Peers.status(peer);
+            if (!s.available()) throw Skips.skip(bp, s.reason());
+            ScratchFilesystem scratch = Fixtures.make(bp, fs, fixtureBytes);
+            try {
+                Path archive = archive(scratch.root(), image, source.tar(scratch.root()));
+                Tools.check(PeerImages.load(peer, archive));
+                Files.delete(archive);
+                return new Loaded(peer, image, scratch);
+            } catch (IOException | RuntimeException e) {
+                Fixtures.close(scratch);
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                removeImage(peer, image);
+            } finally {
+                Fixtures.close(scratch);
+            }
+        }
+    }
+
     /** A docker-archive tar at {@code work/image.tar} holding {@code layerTar} as its one layer. */
     static Path archive(Path work, String name, Path layerTar) throws IOException {
         Path dir = ImageFixtures.dockerArchive(work.resolve("archive"), name, List.of(Files.readAllBytes(layerTar)));
         Path tar = Trees.tar(dir, work.resolve("image.tar"));
         Trees.delete(dir);
         return tar;
-    }
-
-    /** Skips the benchmark unless the peer answers. */
-    static void requireAvailable(BenchmarkParams bp, String peer) {
-        Peers.Status s = Peers.status(peer);
-        if (!s.available()) throw Skips.skip(bp, s.reason());
     }
 
     /** {@code docker load -i}, {@code ctr image import}: the archive into the peer's image store, unpacked. */

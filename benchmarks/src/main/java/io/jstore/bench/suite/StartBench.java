@@ -149,20 +149,17 @@ public class StartBench {
         @Param({"docker"})
         public String peer;
 
-        ScratchFilesystem scratch;
-        String image;
+        PeerImages.Loaded image;
         int samples;
         String id;
 
         @Setup(Level.Trial)
         public void setup(BenchmarkParams bp) throws IOException {
-            PeerImages.requireAvailable(bp, peer);
-            scratch = Fixtures.make(bp, fs, FIXTURE_BYTES);
-            Path tree = scratch.root().resolve("busybox");
-            if (!BusyboxTree.create(tree)) throw Skips.skip(bp, "busybox is not installed");
-            Path archive = PeerImages.archive(scratch.root(), IMAGE, Trees.tar(tree, scratch.root().resolve("busybox.tar")));
-            Tools.check(PeerImages.load(peer, archive));
-            image = IMAGE;
+            image = PeerImages.Loaded.load(bp, peer, fs, FIXTURE_BYTES, IMAGE, dir -> {
+                Path tree = dir.resolve("busybox");
+                if (!BusyboxTree.create(tree)) throw Skips.skip(bp, "busybox is not installed");
+                return Trees.tar(tree, dir.resolve("busybox.tar"));
+            });
         }
 
         @Setup(Level.Invocation)
@@ -172,11 +169,7 @@ public class StartBench {
 
         @TearDown(Level.Trial)
         public void teardown() throws IOException {
-            try {
-                if (image != null) PeerImages.removeImage(peer, image);
-            } finally {
-                Fixtures.close(scratch);
-            }
+            if (image != null) image.close();
         }
     }
 
@@ -200,6 +193,6 @@ public class StartBench {
     @Benchmark
     @Peer(of = "start", value = "docker run --rm --network none / ctr run --rm of the same busybox root, loaded once as an image")
     public void startPeer(PeerImage s) throws IOException {
-        Tools.check(PeerImages.runRm(s.peer, s.image, s.id, "/bin/true"));
+        Tools.check(PeerImages.runRm(s.peer, s.image.image, s.id, "/bin/true"));
     }
 }
