@@ -19,6 +19,7 @@ public enum Profile {
             Map.entry("sync", List.of("none")),
             Map.entry("files", List.of("100")),
             Map.entry("parent", List.of("100files")),
+            Map.entry("image", List.of("busybox")),
             Map.entry("changes", List.of("10")),
             Map.entry("executor", List.of("builtin")),
             Map.entry("variant", List.of("plain")),
@@ -33,6 +34,7 @@ public enum Profile {
             Map.entry("variant", List.of("plain")),
             Map.entry("files", List.of("20000")),
             Map.entry("parent", List.of("20000files", "rootfs")),
+            Map.entry("image", List.of("rootfs")),
             Map.entry("layer", List.of("smallfiles", "bigfiles")),
             Map.entry("fs", List.of("xfs")))),
     /** The suites' own annotations: every parameter value, forked JVMs, longer iterations. */

@@ -6,6 +6,7 @@ import io.jstore.bench.suite.CowBench;
 import io.jstore.bench.suite.CreateBench;
 import io.jstore.bench.suite.DiffBench;
 import io.jstore.bench.suite.GraphBench;
+import io.jstore.bench.suite.ImportBench;
 import io.jstore.bench.suite.MountBench;
 import io.jstore.bench.suite.StartBench;
 import java.lang.reflect.Field;
@@ -17,7 +18,7 @@ import org.openjdk.jmh.annotations.Param;
 /** Every suite of the report, in the order the report shows them. */
 public final class Suites {
     public static final List<Class<?>> ALL = List.of(CowBench.class, CreateBench.class, MountBench.class,
-            StartBench.class, ApplyBench.class, DiffBench.class, ChangesDiffBench.class, GraphBench.class);
+            StartBench.class, ImportBench.class, ApplyBench.class, DiffBench.class, ChangesDiffBench.class, GraphBench.class);
 
     private Suites() {}
 

@@ -40,8 +40,7 @@ final class PeerImages {
         /** Skips the benchmark unless the peer answers; else loads {@code source}'s layer as {@code image}. */
         static Loaded load(BenchmarkParams bp, String peer, String fs, long fixtureBytes, String image, LayerSource source)
                 throws IOException {
-            Peers.Status s = Peers.status(peer);
-            if (!s.available()) throw Skips.skip(bp, s.reason());
+            requireAvailable(bp, peer);
             ScratchFilesystem scratch = Fixtures.make(bp, fs, fixtureBytes);
             try {
                 Path archive = archive(scratch.root(), image, source.tar(scratch.root()));
@@ -72,6 +71,12 @@ final class PeerImages {
         return tar;
     }
 
+    /** Skips the benchmark unless the peer answers. */
+    static void requireAvailable(BenchmarkParams bp, String peer) {
+        Peers.Status s = Peers.status(peer);
+        if (!s.available()) throw Skips.skip(bp, s.reason());
+    }
+
     /** {@code docker load -i}, {@code ctr image import}: the archive into the peer's image store, unpacked. */
     static List<String> load(String peer, Path archive) {
         return peer.equals("containerd") ? Peers.command(peer, "image", "import", archive.toString())
@@ -79,7 +84,8 @@ final class PeerImages {
     }
 
     static void removeImage(String peer, String image) throws IOException {
-        Tools.run(peer.equals("containerd") ? Peers.command(peer, "image", "rm", image)
+        // --sync: containerd's GC frees the content and snapshots before it returns, as docker rmi does
+        Tools.run(peer.equals("containerd") ? Peers.command(peer, "image", "rm", "--sync", image)
                 : Peers.command(peer, "rmi", "-f", image), 120);
     }
 
