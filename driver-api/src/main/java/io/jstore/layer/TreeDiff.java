@@ -47,12 +47,16 @@ public final class TreeDiff {
     public interface Scope {
         /**
          * For a directory present in both trees: null when its entries may differ (both sides
-         * are listed), else the only names in it that may differ themselves or below.
+         * are listed, and only the names whose inodes {@link #mayDiffer} are looked up), else
+         * the only names in it that may differ themselves or below.
          */
         SortedSet<String> onlyNames(String dir, FileStat lower, FileStat upper) throws IOException;
 
-        /** Whether an entry present in both trees may differ itself or below. */
-        boolean mayDiffer(String path, FileStat lower, FileStat upper) throws IOException;
+        /**
+         * Whether an entry present in both trees, at inode {@code lowerIno} below and
+         * {@code upperIno} above (as the directories list them), may differ itself or below.
+         */
+        boolean mayDiffer(String path, long lowerIno, long upperIno) throws IOException;
 
         /** Every name of {@code upper}'s inode in the upper tree, for files with several links. */
         List<String> names(FileStat upper) throws IOException;
@@ -92,8 +96,18 @@ public final class TreeDiff {
         boolean dir(Path lower, Path upper, String rel, FileStat lowerSt, FileStat upperSt) throws IOException {
             SortedSet<String> only = scope == null || lower == null
                     ? null : scope.onlyNames(rel.isEmpty() ? "/" : rel, lowerSt, upperSt);
-            TreeMap<String, FileStat> up = only == null ? entries(upper) : named(upper, only);
-            TreeMap<String, FileStat> low = lower == null ? new TreeMap<>() : only == null ? entries(lower) : named(lower, only);
+            TreeMap<String, FileStat> up;
+            TreeMap<String, FileStat> low = new TreeMap<>();
+            if (only != null) {
+                up = named(upper, only);
+                low = named(lower, only);
+            } else if (scope != null && lower != null) {
+                up = new TreeMap<>();
+                listMayDiffer(lower, upper, rel, low, up);
+            } else {
+                up = entries(upper);
+                if (lower != null) low = entries(lower);
+            }
             TreeMap<String, Boolean> names = new TreeMap<>();
             up.keySet().forEach(n -> names.put(n, true));
             low.keySet().forEach(n -> names.putIfAbsent(n, false));
@@ -113,7 +127,7 @@ public final class TreeDiff {
                     any = true;
                     continue;
                 }
-                if (scope != null && !scope.mayDiffer(path, ls, us)) continue;
+                if (scope != null && !scope.mayDiffer(path, ls.ino(), us.ino())) continue;
                 Path l = lower.resolve(name);
                 boolean bothDirs = us.isDirectory() && ls.isDirectory();
                 boolean changed = !same(l, ls, u, us);
@@ -179,6 +193,26 @@ public final class TreeDiff {
                 if (i == parts.length - 1) return !us.isDirectory() && same(l, ls, u, us);
             }
             return false;
+        }
+
+        /**
+         * Both sides of a directory whose entries may differ, by their listings: only the names
+         * on one side, and those on both whose inodes the scope cannot vouch for, are looked up.
+         */
+        private void listMayDiffer(Path lower, Path upper, String rel, TreeMap<String, FileStat> low,
+                                   TreeMap<String, FileStat> up) throws IOException {
+            try (Fd l = Fd.open(lower, Fd.O_RDONLY | Fd.O_DIRECTORY | Fd.O_NOFOLLOW);
+                 Fd u = Fd.open(upper, Fd.O_RDONLY | Fd.O_DIRECTORY | Fd.O_NOFOLLOW)) {
+                Map<String, Long> lowerInodes = new HashMap<>();
+                for (Fd.Entry e : l.entries()) lowerInodes.put(e.name(), e.ino());
+                for (Fd.Entry e : u.entries()) {
+                    Long lowIno = lowerInodes.remove(e.name());
+                    if (lowIno != null && !scope.mayDiffer(rel + "/" + e.name(), lowIno, e.ino())) continue;
+                    up.put(e.name(), FileStat.of(u, e.name()));
+                    if (lowIno != null) low.put(e.name(), FileStat.of(l, e.name()));
+                }
+                for (String gone : lowerInodes.keySet()) low.put(gone, FileStat.of(l, gone));
+            }
         }
 
         private static TreeMap<String, FileStat> named(Path dir, SortedSet<String> names) throws IOException {

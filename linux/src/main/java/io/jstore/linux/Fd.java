@@ -1,6 +1,7 @@
 package io.jstore.linux;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -91,13 +92,27 @@ public final class Fd implements AutoCloseable {
         if (Library.LIBC.flock(fd, LOCK_UN) != 0) throw SyscallException.last("flock", what);
     }
 
+    /** A directory entry as {@code getdents64} gives it: the name, {@code d_ino} and {@code d_type} (0 when unknown). */
+    public record Entry(String name, long ino, int type) {}
+
     /**
      * The names in this directory ({@code getdents64}), without {@code .} and {@code ..}, in
      * the filesystem's order. Reads from the descriptor's current offset to the end.
      */
     public List<String> names() throws SyscallException {
         List<String> names = new ArrayList<>();
+        for (Entry e : entries()) names.add(e.name());
+        return names;
+    }
+
+    /**
+     * As {@link #names()}, with each entry's inode number and type, which the directory holds
+     * itself: no entry is looked up.
+     */
+    public List<Entry> entries() throws SyscallException {
+        List<Entry> entries = new ArrayList<>();
         byte[] buf = new byte[DIRENT_BUFFER];
+        ByteBuffer le = ByteBuffer.wrap(buf).order(ByteOrder.LITTLE_ENDIAN);
         while (true) {
             long n = Library.LIBC.getdents64(fd, buf, buf.length);
             if (n < 0) {
@@ -105,16 +120,16 @@ public final class Fd implements AutoCloseable {
                 if (errno == Errno.EINTR) continue;
                 throw SyscallException.of("getdents64", errno, what);
             }
-            if (n == 0) return names;
+            if (n == 0) return entries;
             // struct linux_dirent64 { u64 ino; s64 off; u16 reclen; u8 type; char name[]; }
             for (int off = 0; off < n; ) {
-                int reclen = (buf[off + 16] & 0xff) | (buf[off + 17] & 0xff) << 8;
+                int reclen = le.getShort(off + 16) & 0xffff;
                 int start = off + 19;
                 int end = start;
                 while (end < off + reclen && buf[end] != 0) end++;
                 int len = end - start;
                 boolean dots = len == 1 && buf[start] == '.' || len == 2 && buf[start] == '.' && buf[start + 1] == '.';
-                if (!dots) names.add(new String(buf, start, len, StandardCharsets.UTF_8));
+                if (!dots) entries.add(new Entry(new String(buf, start, len, StandardCharsets.UTF_8), le.getLong(off), buf[off + 18] & 0xff));
                 off += reclen;
             }
         }

@@ -64,8 +64,8 @@ final class ChangeScope implements TreeDiff.Scope {
     }
 
     @Override
-    public boolean mayDiffer(String path, FileStat lower, FileStat upperSt) {
-        return lower.ino() != upperSt.ino() || changedNames.containsKey(upperSt.ino()) || dirtyBelow.containsKey(path);
+    public boolean mayDiffer(String path, long lowerIno, long upperIno) {
+        return lowerIno != upperIno || changedNames.containsKey(upperIno) || dirtyBelow.containsKey(path);
     }
 
     @Override
