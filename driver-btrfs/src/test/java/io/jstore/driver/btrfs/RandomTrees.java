@@ -19,7 +19,10 @@ import java.util.stream.Stream;
  * Random trees and random changes to them, for the property that a diff from generations
  * equals the naive diff. The changes include the ones a change tracker gets wrong: renames
  * and exchanges, replacements of one kind by another, new links to old inodes, and changes
- * the naive diff cannot see (same bytes rewritten, times set back, a mode set to itself).
+ * the naive diff cannot see (same bytes rewritten, times set back, a mode set to itself), and
+ * the ones a diff that trusts inode numbers in changed directories must get right: a
+ * directory replaced by a new one holding old inodes under their old names, a file moved
+ * under its own name, xattr-only and mtime-only changes of directories.
  */
 final class RandomTrees {
     private RandomTrees() {}
@@ -71,7 +74,7 @@ final class RandomTrees {
         Path file = files.isEmpty() ? null : files.get(rnd.nextInt(files.size()));
         Path fresh = dir.resolve(name(rnd));
         boolean freshFree = !Files.exists(fresh, java.nio.file.LinkOption.NOFOLLOW_LINKS);
-        switch (rnd.nextInt(22)) {
+        switch (rnd.nextInt(27)) {
             case 0 -> { if (file != null) Files.write(file, content(rnd)); }
             case 1 -> { // the same bytes again, times set back: invisible to the naive diff
                 if (file != null) {
@@ -128,6 +131,33 @@ final class RandomTrees {
             case 21 -> { // two names swap their inodes
                 if (any != null && file != null && !any.equals(file) && !file.startsWith(any) && !any.startsWith(file)) {
                     Inodes.rename(any, file, Inodes.RENAME_EXCHANGE);
+                }
+            }
+            case 22 -> { // a directory replaced by a new one that takes back some of the old entries, same names, same inodes
+                if (dir == root) return;
+                Path old = dir.resolveSibling(dir.getFileName() + ".old");
+                if (Files.exists(old, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
+                Files.move(dir, old);
+                Files.createDirectory(dir);
+                try (Stream<Path> s = Files.list(old)) {
+                    for (Path c : s.sorted().toList()) if (rnd.nextBoolean()) Files.move(c, dir.resolve(c.getFileName()));
+                }
+                deleteTree(old);
+            }
+            case 23 -> { // xattrs on a directory, the root too
+                if (rnd.nextBoolean()) Xattrs.set(dir, "user.d" + rnd.nextInt(2), bytes(rnd));
+                else for (String x : Xattrs.list(dir)) if (x.startsWith("user.")) Xattrs.remove(dir, x);
+            }
+            case 24 -> Inodes.setTimes(dir, T0, T0 + rnd.nextInt(3)); // a directory's mtime only, maybe set to what it was
+            case 25 -> { // a file moves to another directory under the same name
+                if (file == null || file.getParent().equals(dir)) return;
+                Path to = dir.resolve(file.getFileName());
+                if (!Files.exists(to, java.nio.file.LinkOption.NOFOLLOW_LINKS)) Files.move(file, to);
+            }
+            case 26 -> { // a file gets a name elsewhere and loses its old one: a rename by link and unlink
+                if (file != null && freshFree) {
+                    Files.createLink(fresh, file);
+                    Files.delete(file);
                 }
             }
             default -> throw new AssertionError();
