@@ -39,6 +39,8 @@ public final class LoopDevice implements AutoCloseable {
     // struct loop_config { u32 fd; u32 block_size; struct loop_info64 info; u64 reserved[8]; }
     private static final int LOOP_INFO64_SIZE = 232;
     private static final int LOOP_CONFIG_SIZE = 8 + LOOP_INFO64_SIZE + 64;
+    private static final int INFO_DEVICE = 0;
+    private static final int INFO_INODE = 8;
     private static final int INFO_FLAGS = 52;
     private static final int INFO_FILE_NAME = 56;
     private static final int LO_NAME_SIZE = 64;
@@ -209,6 +211,45 @@ public final class LoopDevice implements AutoCloseable {
             int errno = Library.errno();
             if (errno != Errno.ENXIO) throw SyscallException.of("ioctl(LOOP_CLR_FD)", errno, path);
         }
+    }
+
+    /**
+     * Opens {@code /dev/loop<number>} and holds it, if it is bound to the file at
+     * {@code backingFile} now (same inode, checked once the device is open). A binding found
+     * by {@link #boundTo} belongs to whoever holds it, and autoclear unbinds it the moment that
+     * holder lets go, perhaps between the look-up and a mount of the device, which then reads
+     * nothing (EIO); one held through this object stays until {@link #close()}. Empty when the
+     * device is absent, free, being unbound, or bound to another file.
+     */
+    public static Optional<LoopDevice> openBound(int number, Path backingFile) throws SyscallException {
+        Path file = backingFile.toAbsolutePath().normalize();
+        FileStat want = FileStat.ofOrNull(file);
+        if (want == null) return Optional.empty();
+        Path path = pathOf(number);
+        Fd dev;
+        try {
+            dev = Fd.open(path, Fd.O_RDWR);
+        } catch (SyscallException.NotFoundException e) {
+            return Optional.empty();
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.ENXIO) return Optional.empty(); // being unbound: opens are refused
+            throw e;
+        }
+        byte[] info = new byte[LOOP_INFO64_SIZE];
+        if (Library.LIBC.ioctl(dev.number(), LOOP_GET_STATUS64, info) == 0) {
+            ByteBuffer b = ByteBuffer.wrap(info).order(ByteOrder.LITTLE_ENDIAN);
+            if (b.getLong(INFO_DEVICE) == encodeDev(want.devMajor(), want.devMinor()) && b.getLong(INFO_INODE) == want.ino()) {
+                return Optional.of(new LoopDevice(number, file, dev));
+            }
+        }
+        // free (ENXIO) or another file's: closing leaves it as it was, since its binder holds it
+        dev.close();
+        return Optional.empty();
+    }
+
+    /** The kernel's {@code new_encode_dev}, as {@code lo_device} carries the backing file's st_dev. */
+    private static long encodeDev(int major, int minor) {
+        return (minor & 0xffL) | ((long) major << 8) | ((long) (minor & ~0xff) << 12);
     }
 
     /** The file bound to {@code /dev/loop<number>}, or empty when it is free or absent. */

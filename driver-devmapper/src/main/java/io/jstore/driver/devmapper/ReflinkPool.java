@@ -34,9 +34,9 @@ import java.util.Optional;
  *
  * <p>Loop devices are bound with autoclear: one this object attached goes away when it is
  * deactivated or this pool is closed, or, if a filesystem on it is still mounted, when that
- * is unmounted. A device another process activated is found by its backing file and reused,
- * never bound twice (two loop devices over one image would be two filesystems writing the
- * same blocks).
+ * is unmounted. A device another holder keeps bound is found by its backing file and reused
+ * (and held open from then on, so it stays bound while this pool uses it), never bound twice
+ * (two loop devices over one image would be two filesystems writing the same blocks).
  */
 public final class ReflinkPool implements ThinPool {
     private static final String DEVICES = "devices";
@@ -238,12 +238,27 @@ public final class ReflinkPool implements ThinPool {
     public Path activate(String name) throws IOException {
         try (PoolLock.Held l = lock.acquire()) {
             ThinDevice d = existing(store.load(), name);
-            Optional<Path> active = bound(d);
-            if (active.isPresent()) return active.get();
-            LoopDevice loop = LoopDevice.attach(image(d), false, true, BLOCK_SIZE);
+            LoopDevice loop = held.get(name);
+            if (loop != null) return loop.path();
+            loop = holdExisting(d).orElse(null);
+            if (loop == null) loop = LoopDevice.attach(image(d), false, true, BLOCK_SIZE);
             held.put(name, loop);
             return loop.path();
         }
+    }
+
+    /**
+     * The device's binding by another holder (a mount, perhaps a copy of one in another mount
+     * namespace, or another process's activation), held from now on by this pool too: that
+     * holder may let go at any moment, and autoclear would unbind the device under the mount
+     * about to be made of it (the benchmarks' rare EIO from mount).
+     */
+    private Optional<LoopDevice> holdExisting(ThinDevice d) throws IOException {
+        for (int n : LoopDevice.boundTo(image(d))) {
+            Optional<LoopDevice> loop = LoopDevice.openBound(n, image(d));
+            if (loop.isPresent()) return loop;
+        }
+        return Optional.empty();
     }
 
     /**

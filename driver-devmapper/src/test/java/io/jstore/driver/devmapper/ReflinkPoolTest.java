@@ -9,6 +9,8 @@ import io.jstore.linux.LoopDevice;
 import io.jstore.linux.testing.FsType;
 import io.jstore.linux.testing.Scratch;
 import io.jstore.linux.testing.ScratchFilesystem;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -120,6 +122,42 @@ class ReflinkPoolTest {
             assertTrue(pool.activePath("d").isEmpty());
             pool.delete("d");
             assertTrue(pool.list().isEmpty());
+        }
+    }
+
+    /**
+     * The benchmarks' rare EIO from get: a binding found in use (the device still held by a
+     * copy of its mount in another namespace) was returned without being held, and when that
+     * holder let go, autoclear unbound the device before the mount read its superblock.
+     */
+    @Test
+    void aReusedBindingStaysWhenItsFirstHolderLetsGo(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
+        try (ReflinkPool pool = ReflinkPool.open(fs.root().resolve("pool"))) {
+            pool.create("d", 64 * MiB);
+            Path image = pool.image("d");
+            try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+                f.write("superblock".getBytes(StandardCharsets.US_ASCII));
+            }
+            LoopDevice firstHolder = LoopDevice.attach(image, false, true, 4096);
+            Path dev;
+            try {
+                dev = pool.activate("d");
+                assertEquals(firstHolder.path(), dev, "an image bound already is not bound twice");
+            } finally {
+                firstHolder.close();
+            }
+            try {
+                assertEquals(List.of(firstHolder.number()), LoopDevice.boundTo(image),
+                        "the activation holds the binding it reused");
+                byte[] head = new byte[10];
+                try (RandomAccessFile f = new RandomAccessFile(dev.toFile(), "r")) {
+                    f.readFully(head);
+                }
+                assertEquals("superblock", new String(head, StandardCharsets.US_ASCII));
+            } finally {
+                pool.deactivate("d");
+            }
+            assertEquals(List.of(), LoopDevice.attachedTo(image), "the last holder's deactivate unbinds it");
         }
     }
 
