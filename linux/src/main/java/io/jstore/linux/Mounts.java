@@ -93,4 +93,28 @@ public final class Mounts {
     public static void unmount(Path target) throws SyscallException {
         unmount(target, 0);
     }
+
+    /**
+     * {@link #unmount(Path)}, tried again while it fails with EBUSY, for up to
+     * {@code patienceMillis}. The kernel refuses to unmount a mount that anything holds a
+     * reference to, and some holders hold one only for a moment: on these machines, a process
+     * copying or dropping a mount namespace (any {@code unshare -m}, any container start)
+     * makes an otherwise idle mount refuse now and then. containerd's and LTP's unmount
+     * helpers retry the same way. A mount still busy after that (an open file, a process's
+     * working directory) fails as before.
+     */
+    public static void unmountPatiently(Path target, long patienceMillis) throws SyscallException {
+        long deadline = System.nanoTime() + patienceMillis * 1_000_000L;
+        for (long pause = 1; ; pause = Math.min(pause * 2, 50)) {
+            if (Library.LIBC.umount2(target.toString(), 0) == 0) return;
+            int errno = Library.errno();
+            if (errno != Errno.EBUSY || System.nanoTime() > deadline) throw SyscallException.of("umount2", errno, target);
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw SyscallException.of("umount2", errno, target);
+            }
+        }
+    }
 }

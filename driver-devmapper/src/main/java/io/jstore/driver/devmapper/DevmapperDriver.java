@@ -51,6 +51,7 @@ final class DevmapperDriver extends AbstractDriver {
     private static final String MNT = "mnt";
     // below this much free pool space, a device's I/O error is taken for the pool running out
     private static final long POOL_FULL_MARGIN = 16L << 20;
+    private static final long UNMOUNT_PATIENCE_MILLIS = 2000;
 
     private final ThinPool pool;
     private final BaseDevice.Made base;
@@ -237,7 +238,7 @@ final class DevmapperDriver extends AbstractDriver {
             // copy of this mount in another mount namespace outlives it: a snapshot of the
             // device taken after the put would miss what the filesystem still held in memory
             Filesystems.syncfs(target);
-            Mounts.unmount(target);
+            Mounts.unmountPatiently(target, UNMOUNT_PATIENCE_MILLIS);
         }
         if (pool.device(id).isPresent()) pool.deactivate(id);
     }
