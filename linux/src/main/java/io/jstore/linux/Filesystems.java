@@ -100,4 +100,13 @@ public final class Filesystems {
         long magic = statfs(dir).magic();
         return FeatureProbe.run(dir, magic, typeName(magic));
     }
+
+    /**
+     * {@link #probe(Path)}, remembered in {@code cache} (on the same filesystem) while the boot,
+     * device, magic and effective uid stay the same. The file is written only when its directory
+     * exists: the caller decides where a remembered answer may live.
+     */
+    public static Features probe(Path dir, Path cache) throws SyscallException {
+        return FeatureCache.probe(dir, cache);
+    }
 }

@@ -249,7 +249,7 @@ public abstract class AbstractDriver implements Driver {
     public DriverStatus status() throws DriverException {
         ensureOpen();
         try {
-            Filesystems.Features f = Filesystems.probe(home.path());
+            Filesystems.Features f = DriverHome.features(home.path());
             int layers = 0;
             for (String id : records.ids()) if (records.complete(id)) layers++;
             return new DriverStatus(name(), f.type(), f.dType(), layers, statusDetails());

@@ -2,6 +2,8 @@ package io.jstore.driver.support;
 
 import io.jstore.driver.DriverException;
 import io.jstore.driver.LayerIds;
+import io.jstore.linux.Filesystems;
+import io.jstore.linux.SyscallException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Set;
@@ -66,6 +68,15 @@ public final class DriverHome {
         } catch (DriverException.InvalidIdException e) {
             return false;
         }
+    }
+
+    /**
+     * {@link Filesystems#probe} of {@code dir}, remembered in {@code dir/.jstore/features} when
+     * {@code dir} is the home of a driver opened before (an ancestor of a home not made yet is
+     * probed every time and left as it was).
+     */
+    public static Filesystems.Features features(Path dir) throws SyscallException {
+        return Filesystems.probe(dir, dir.resolve(META).resolve("features"));
     }
 
     /** {@code HOME/.jstore}. */

@@ -1,6 +1,7 @@
 package io.jstore.driver.overlay;
 
 import io.jstore.driver.Probe;
+import io.jstore.driver.support.DriverHome;
 import io.jstore.linux.Filesystems;
 import io.jstore.linux.SyscallException;
 import java.io.IOException;
@@ -32,7 +33,7 @@ final class OverlayProbe {
     /** Probes the nearest existing directory at or above {@code home}. */
     static Backing backing(Path home) throws SyscallException {
         Path dir = existingAncestor(home.toAbsolutePath());
-        return new Backing(dir, Filesystems.probe(dir));
+        return new Backing(dir, DriverHome.features(dir));
     }
 
     static Probe probe(Path home) {

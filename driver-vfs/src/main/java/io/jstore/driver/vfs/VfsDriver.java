@@ -8,7 +8,6 @@ import io.jstore.driver.support.DriverHome;
 import io.jstore.driver.support.LayerRecord;
 import io.jstore.driver.support.Trees;
 import io.jstore.layer.TreeCopy;
-import io.jstore.linux.Filesystems;
 import io.jstore.linux.Inodes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -99,7 +98,7 @@ public final class VfsDriver extends AbstractDriver {
     @Override
     protected Map<String, String> statusDetails() throws IOException {
         Map<String, String> m = new LinkedHashMap<>();
-        boolean reflink = Filesystems.probe(home.path()).reflink();
+        boolean reflink = DriverHome.features(home.path()).reflink();
         m.put("Copy", reflink ? "FICLONE (extents shared)" : "copy_file_range (no extent sharing here)");
         m.put("Copied by this process", copiedBytes.get() + " bytes, " + clonedBytes.get() + " of them cloned");
         return m;

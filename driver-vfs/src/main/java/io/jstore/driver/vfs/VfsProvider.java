@@ -5,6 +5,7 @@ import io.jstore.driver.DriverException;
 import io.jstore.driver.DriverProvider;
 import io.jstore.driver.Probe;
 import io.jstore.driver.support.AbstractDriver;
+import io.jstore.driver.support.DriverHome;
 import io.jstore.linux.Filesystems;
 import io.jstore.linux.SyscallException;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ public final class VfsProvider implements DriverProvider {
         if (at == null) return Probe.no("no existing directory above " + home);
         if (!Files.isWritable(at)) return Probe.no(at + " is not writable");
         try {
-            Filesystems.Features f = Filesystems.probe(at);
+            Filesystems.Features f = DriverHome.features(at);
             return Probe.ok(f.type() + ", copies by " + (f.reflink() ? "FICLONE (extents shared)" : "copy_file_range"));
         } catch (SyscallException e) {
             return Probe.no("cannot probe " + at + ": " + e.getMessage());
