@@ -66,22 +66,63 @@ public abstract class ConformanceFixture {
         driver = provider.open(home, options());
     }
 
+    /**
+     * The driver's teardown hook: runs after every test between the driver's {@code cleanup}
+     * and its {@code close}, also when the test or the cleanup failed, and with a null
+     * {@code driver} when none was open, for what unmounting and deleting files cannot remove
+     * (btrfs's read-only subvolumes, a dm-thin pool's device). Nothing by default.
+     */
+    protected void tearDownDriver(Driver driver, Path home) throws IOException {}
+
+    /**
+     * Cleans up after every test: the driver's cleanup, {@link #tearDownDriver}, close, then
+     * whatever is still mounted under the home and the reference trees, and the files. Every
+     * step is tried even when an earlier one failed; the first failure is thrown with the
+     * others suppressed.
+     */
     @AfterEach
     void closeDriver() throws IOException {
-        try {
-            if (driver != null) {
-                driver.cleanup();
-                driver.close();
-            }
-        } finally {
-            driver = null;
-            for (var m : MountInfo.under(home)) io.jstore.linux.Mounts.unmount(m.mountPoint(), io.jstore.linux.Mounts.MNT_DETACH);
-            Trees.delete(home);
-            for (Path p : scratch) {
+        Driver d = driver;
+        driver = null;
+        Steps steps = new Steps();
+        if (d != null) steps.run(d::cleanup);
+        steps.run(() -> tearDownDriver(d, home));
+        if (d != null) steps.run(d::close);
+        for (Path p : scratchAndHome()) {
+            steps.run(() -> {
                 for (var m : MountInfo.under(p)) io.jstore.linux.Mounts.unmount(m.mountPoint(), io.jstore.linux.Mounts.MNT_DETACH);
-                Trees.delete(p);
+            });
+            steps.run(() -> Trees.delete(p));
+        }
+        scratch.clear();
+        steps.rethrow();
+    }
+
+    private java.util.List<Path> scratchAndHome() {
+        java.util.List<Path> all = new java.util.ArrayList<>(scratch);
+        if (home != null) all.add(0, home);
+        return all;
+    }
+
+    /** Runs teardown steps, keeping the failures. */
+    private static final class Steps {
+        interface Step {
+            void run() throws Exception;
+        }
+
+        private IOException first;
+
+        void run(Step s) {
+            try {
+                s.run();
+            } catch (Throwable t) {
+                if (first == null) first = t instanceof IOException io ? io : new IOException("teardown: " + t, t);
+                else first.addSuppressed(t);
             }
-            scratch.clear();
+        }
+
+        void rethrow() throws IOException {
+            if (first != null) throw first;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.jstore.driver.btrfs;
 
+import io.jstore.driver.Driver;
 import io.jstore.driver.testing.DriverConformance;
 import io.jstore.linux.testing.FsType;
 import io.jstore.linux.testing.Scratch;
@@ -8,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 
 /** The conformance suite for btrfs on btrfs: layers are subvolumes, children snapshots, diffs from generations. */
 class BtrfsConformanceTest extends DriverConformance {
@@ -17,11 +17,11 @@ class BtrfsConformanceTest extends DriverConformance {
     }
 
     /**
-     * Runs before the suite's own teardown, which deletes the home file by file: read-only
-     * subvolumes refuse that (EROFS), so whatever layers a check left are destroyed first.
+     * The suite's teardown deletes the home file by file: read-only subvolumes refuse that
+     * (EROFS), so whatever layers a check left are destroyed first, nested subvolumes included.
      */
-    @AfterEach
-    void destroyLeftSubvolumes() throws IOException {
+    @Override
+    protected void tearDownDriver(Driver driver, Path home) throws IOException {
         Path subvolumes = home.resolve("btrfs/subvolumes");
         if (!Files.isDirectory(subvolumes)) return;
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(subvolumes)) {
