@@ -3,7 +3,6 @@ package io.jstore.graph;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.lmdbjava.Cursor;
 import org.lmdbjava.CursorIterable;
@@ -24,7 +23,7 @@ public final class GraphTxn {
 
     private final GraphDb db;
     private final Txn<ByteBuffer> txn;
-    private Map<String, Optional<LayerRecord>> cachedLayers;
+    private LayerCache.Generation cachedLayers;
     private boolean cacheChecked;
 
     GraphTxn(GraphDb db, Txn<ByteBuffer> txn) {
@@ -39,28 +38,34 @@ public final class GraphTxn {
     // ---- layers
 
     public Optional<LayerRecord> layer(String chainId) throws GraphException.CorruptException {
-        Map<String, Optional<LayerRecord>> cached = cachedLayers();
-        if (cached != null) {
-            Optional<LayerRecord> r = cached.get(chainId);
-            if (r != null) return r;
-        }
-        byte[] v = get(db.layers, chainId);
-        Optional<LayerRecord> r = v == null ? Optional.empty() : Optional.of(Codec.layer(v));
-        if (cached != null) LayerCache.remember(cached, chainId, r);
+        return Optional.ofNullable(find(chainId));
+    }
+
+    /** The layer or {@link GraphException.NotFoundException}. */
+    public LayerRecord requireLayer(String chainId) throws GraphException {
+        LayerRecord r = find(chainId);
+        if (r == null) throw new GraphException.NotFoundException("layer", chainId);
         return r;
     }
 
-    private Map<String, Optional<LayerRecord>> cachedLayers() {
+    private LayerRecord find(String chainId) throws GraphException.CorruptException {
+        LayerCache.Generation cached = cachedLayers();
+        if (cached != null) {
+            Object r = cached.get(chainId);
+            if (r != null) return r == LayerCache.MISSING ? null : (LayerRecord) r;
+        }
+        byte[] v = get(db.layers, chainId);
+        LayerRecord r = v == null ? null : Codec.layer(v);
+        if (cached != null) cached.remember(chainId, r == null ? LayerCache.MISSING : r);
+        return r;
+    }
+
+    private LayerCache.Generation cachedLayers() {
         if (!cacheChecked) {
             cachedLayers = txn.isReadOnly() ? db.layerCache.of(txn.getId()) : null;
             cacheChecked = true;
         }
         return cachedLayers;
-    }
-
-    /** The layer or {@link GraphException.NotFoundException}. */
-    public LayerRecord requireLayer(String chainId) throws GraphException {
-        return layer(chainId).orElseThrow(() -> new GraphException.NotFoundException("layer", chainId));
     }
 
     /** Who owns a driver layer: a ChainID, or {@code container:<id>} for a container's read-write layer
@@ -95,8 +100,11 @@ public final class GraphTxn {
     public List<LayerRecord> chain(String chainId) throws GraphException {
         List<LayerRecord> out = new ArrayList<>();
         for (String at = chainId; at != null; ) {
-            LayerRecord r = layer(at).orElseThrow(() -> new GraphException.CorruptException(
-                    "layer chain of " + chainId + " is broken: no record for " + out.size() + "-th parent"));
+            LayerRecord r = find(at);
+            if (r == null) {
+                throw new GraphException.CorruptException("layer chain of " + chainId + " is broken: no record for "
+                        + out.size() + "-th parent");
+            }
             out.add(r);
             at = r.parent();
             if (out.size() > 100_000) throw new GraphException.CorruptException("layer chain of " + chainId + " loops");

@@ -27,7 +27,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
- * graph-db at 10³…10⁵ layers (chains of {@value #DEPTH}, like images of 50 layers): lookups,
+ * graph-db at 10³…10⁵ layers (chains of {@value #DEPTH}, the deep images issue 7 names): lookups,
  * chain walks, inserts and open, each beside the containers/storage design of one JSON file
  * held in hash maps ({@link JsonLayerStore}), on the same fixture filesystem.
  */
@@ -37,7 +37,7 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 @Measurement(iterations = 5, time = 1)
 @Fork(1)
 public class GraphBench {
-    static final int DEPTH = 50;
+    static final int DEPTH = 100;
     private static final long FIXTURE_BYTES = 2L << 30;
 
     /** The fixture and the population both stores get. */
