@@ -81,6 +81,7 @@ final class ContainerCommands implements Runnable {
     @Command(name = "rm", description = "Remove containers and their read-write layers; refused while mounted.")
     static final class Rm implements Callable<Integer> {
         @Mixin GlobalOptions global;
+        @Mixin Output output;
         @Spec CommandSpec spec;
 
         @Parameters(paramLabel = "ID", arity = "1..*")
@@ -89,14 +90,18 @@ final class ContainerCommands implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
+            boolean json = output.json();
+            List<String> removed = new java.util.ArrayList<>();
             try (Graph g = global.open()) {
                 // the runtime's removal: a container `jstore run` made also has its directory to go
                 ContainerRuntime rt = new ContainerRuntime(g);
                 for (String id : ids) {
                     rt.remove(id, false);
-                    out.println("removed " + id);
+                    removed.add(id);
+                    if (!json) out.println("removed " + id);
                 }
             }
+            if (json) Output.json(out, Map.of("removed", removed));
             out.flush();
             return 0;
         }

@@ -131,6 +131,7 @@ final class ImageCommands implements Runnable {
     @Command(name = "rm", description = "Remove images (or untag a name of an image with several); `jstore gc` frees their layers.")
     static final class Rm implements Callable<Integer> {
         @Mixin GlobalOptions global;
+        @Mixin Output output;
         @Spec CommandSpec spec;
 
         @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Names, ids or unique id prefixes.")
@@ -139,13 +140,19 @@ final class ImageCommands implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
+            boolean json = output.json();
+            List<String> removed = new ArrayList<>();
+            List<String> untagged = new ArrayList<>();
             try (Graph g = global.open()) {
                 for (String ref : refs) {
                     ImageRecord i = g.removeImage(ref);
                     boolean stays = g.images().stream().anyMatch(x -> x.id().equals(i.id()));
-                    out.println(stays ? "untagged " + ref : "removed " + i.id());
+                    if (stays) untagged.add(ref);
+                    else removed.add(i.id());
+                    if (!json) out.println(stays ? "untagged " + ref : "removed " + i.id());
                 }
             }
+            if (json) Output.json(out, Map.of("removed", removed, "untagged", untagged));
             out.flush();
             return 0;
         }

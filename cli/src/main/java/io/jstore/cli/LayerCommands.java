@@ -116,6 +116,7 @@ final class LayerCommands implements Runnable {
     @Command(name = "rm", description = "Remove layers now (with their `layer create` holds); refused while an image, container, child or mount needs one.")
     static final class Rm implements Callable<Integer> {
         @Mixin GlobalOptions global;
+        @Mixin Output output;
         @Spec CommandSpec spec;
 
         @Parameters(paramLabel = "LAYER", arity = "1..*", description = "ChainIDs or unique prefixes.")
@@ -124,13 +125,17 @@ final class LayerCommands implements Runnable {
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
+            boolean json = output.json();
+            List<String> removed = new java.util.ArrayList<>();
             try (Graph g = global.open()) {
                 for (String ref : refs) {
                     String chain = g.layer(ref).chainId();
                     g.removeLayer(chain);
-                    out.println("removed " + chain);
+                    removed.add(chain);
+                    if (!json) out.println("removed " + chain);
                 }
             }
+            if (json) Output.json(out, Map.of("removed", removed));
             out.flush();
             return 0;
         }

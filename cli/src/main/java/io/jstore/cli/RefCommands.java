@@ -5,6 +5,7 @@ import java.io.FileOutputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,6 +24,7 @@ final class RefCommands {
     @Command(name = "mount", description = "Mount and print the root; it stays mounted after this command until `umount`.")
     static final class Mount implements Callable<Integer> {
         @Mixin GlobalOptions global;
+        @Mixin Output output;
         @Spec CommandSpec spec;
 
         @Parameters(paramLabel = "REF", description = "A container id, or a layer's ChainID or unique prefix.")
@@ -30,10 +32,13 @@ final class RefCommands {
 
         @Override
         public Integer call() throws Exception {
+            boolean json = output.json();
             try (Graph g = global.open()) {
                 Path root = g.mountDetached(ref);
-                spec.commandLine().getOut().println(root);
-                spec.commandLine().getOut().flush();
+                PrintWriter out = spec.commandLine().getOut();
+                if (json) Output.json(out, Map.of("ref", ref, "root", root.toString(), "mounts", g.mountsOf(ref).count()));
+                else out.println(root);
+                out.flush();
             }
             return 0;
         }
@@ -42,6 +47,7 @@ final class RefCommands {
     @Command(name = "umount", description = "Drop one mount reference; the last one unmounts.")
     static final class Umount implements Callable<Integer> {
         @Mixin GlobalOptions global;
+        @Mixin Output output;
         @Spec CommandSpec spec;
 
         @Parameters(paramLabel = "REF", description = "A container id, or a layer's ChainID or unique prefix.")
@@ -49,8 +55,10 @@ final class RefCommands {
 
         @Override
         public Integer call() throws Exception {
+            boolean json = output.json();
             try (Graph g = global.open()) {
                 g.unmount(ref);
+                if (json) Output.json(spec.commandLine().getOut(), Map.of("ref", ref, "mounts", g.mountsOf(ref).count()));
             }
             return 0;
         }

@@ -94,7 +94,9 @@ class StoreCommandsTest {
         assertEquals(ErrorReporter.EXIT_FAILURE, busy.code());
         assertTrue(busy.err().contains("in use"), busy.err());
 
-        s.ok("image", "rm", "demo/busybox:1");
+        JsonNode rm = s.ok("image", "rm", "demo/busybox:1", "--format", "json").json();
+        assertEquals(id, rm.path("removed").get(0).asText());
+        assertEquals(0, rm.path("untagged").size());
         assertEquals(0, s.ok("image", "ls", "--format", "json").json().size());
         assertTrue(s.ok("gc").out().contains("2 layers removed"));
         assertEquals(0, s.ok("layer", "ls", "--format", "json").json().size());
@@ -116,10 +118,15 @@ class StoreCommandsTest {
         assertTrue(new String(Files.readAllBytes(diff), java.nio.charset.StandardCharsets.ISO_8859_1).contains("hello.txt"));
         assertEquals(1, s.ok("container", "ls", "--format", "json").json().size());
 
+        JsonNode again = s.ok("container", "mount", "web", "--format", "json").json();
+        assertEquals(root.toString(), again.path("root").asText());
+        assertEquals(2, again.path("mounts").asInt(), "this command's mount beside the first");
+        assertEquals(1, s.ok("container", "umount", "web", "--format", "json").json().path("mounts").asInt());
+
         Result busy = s.run("container", "rm", "web");
         assertEquals(ErrorReporter.EXIT_FAILURE, busy.code(), "mounted");
         s.ok("container", "umount", "web");
-        s.ok("container", "rm", "web");
+        assertEquals("web", s.ok("container", "rm", "web", "--format", "json").json().path("removed").get(0).asText());
         assertEquals(0, s.ok("container", "ls", "--format", "json").json().size());
         assertTrue(s.ok("gc").out().contains("0 layers removed"), "the image still needs its layers");
     }
@@ -134,7 +141,7 @@ class StoreCommandsTest {
         String top = s.ok("layer", "create", "--parent", base).out().strip();
         assertTrue(s.ok("gc").out().contains("0 layers removed"), "held by layer create");
         assertEquals(List.of(), s.ok("layer", "changes", top).out().lines().toList(), "an empty layer changes nothing");
-        s.ok("layer", "rm", top);
+        assertEquals(top, s.ok("layer", "rm", top, "--format", "json").json().path("removed").get(0).asText());
         s.ok("layer", "rm", base);
         assertEquals(0, s.ok("layer", "ls", "--format", "json").json().size());
     }
