@@ -2,6 +2,7 @@ package io.jstore.layer;
 
 import io.jstore.linux.Fd;
 import io.jstore.linux.FileStat;
+import io.jstore.linux.Xattrs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -94,19 +95,28 @@ public final class TreeDiff {
 
         /** Compares the children of two directories; returns whether anything below changed. */
         boolean dir(Path lower, Path upper, String rel, FileStat lowerSt, FileStat upperSt) throws IOException {
+            // both directories stay open while their children are compared: stats and xattr
+            // lists are then taken relative to them, one component resolved per call
+            try (Fd ud = openDir(upper); Fd ld = lower == null ? null : openDir(lower)) {
+                return dir(lower, ld, upper, ud, rel, lowerSt, upperSt);
+            }
+        }
+
+        private boolean dir(Path lower, Fd ld, Path upper, Fd ud, String rel, FileStat lowerSt, FileStat upperSt)
+                throws IOException {
             SortedSet<String> only = scope == null || lower == null
                     ? null : scope.onlyNames(rel.isEmpty() ? "/" : rel, lowerSt, upperSt);
             TreeMap<String, FileStat> up;
             TreeMap<String, FileStat> low = new TreeMap<>();
             if (only != null) {
-                up = named(upper, only);
-                low = named(lower, only);
+                up = named(ud, only);
+                low = named(ld, only);
             } else if (scope != null && lower != null) {
                 up = new TreeMap<>();
-                listMayDiffer(lower, upper, rel, low, up);
+                listMayDiffer(ld, ud, rel, low, up);
             } else {
-                up = entries(upper);
-                if (lower != null) low = entries(lower);
+                up = entries(ud);
+                if (lower != null) low = entries(ld);
             }
             TreeMap<String, Boolean> names = new TreeMap<>();
             up.keySet().forEach(n -> names.put(n, true));
@@ -121,16 +131,16 @@ public final class TreeDiff {
                     any = true;
                     continue;
                 }
-                Path u = upper.resolve(name);
                 if (ls == null) {
-                    added(u, us, path);
+                    added(upper.resolve(name), us, path);
                     any = true;
                     continue;
                 }
                 if (scope != null && !scope.mayDiffer(path, ls.ino(), us.ino())) continue;
                 Path l = lower.resolve(name);
+                Path u = upper.resolve(name);
                 boolean bothDirs = us.isDirectory() && ls.isDirectory();
-                boolean changed = !same(l, ls, u, us);
+                boolean changed = !sameStat(ls, us) || !sameContent(l, ls, u, us) || !sameXattrs(ld, ud, name, l, u);
                 int at = out.size();
                 if (changed) change(Change.Kind.MODIFIED, path, us);
                 boolean below = false;
@@ -199,26 +209,23 @@ public final class TreeDiff {
          * Both sides of a directory whose entries may differ, by their listings: only the names
          * on one side, and those on both whose inodes the scope cannot vouch for, are looked up.
          */
-        private void listMayDiffer(Path lower, Path upper, String rel, TreeMap<String, FileStat> low,
+        private void listMayDiffer(Fd l, Fd u, String rel, TreeMap<String, FileStat> low,
                                    TreeMap<String, FileStat> up) throws IOException {
-            try (Fd l = Fd.open(lower, Fd.O_RDONLY | Fd.O_DIRECTORY | Fd.O_NOFOLLOW);
-                 Fd u = Fd.open(upper, Fd.O_RDONLY | Fd.O_DIRECTORY | Fd.O_NOFOLLOW)) {
-                Map<String, Long> lowerInodes = new HashMap<>();
-                for (Fd.Entry e : l.entries()) lowerInodes.put(e.name(), e.ino());
-                for (Fd.Entry e : u.entries()) {
-                    Long lowIno = lowerInodes.remove(e.name());
-                    if (lowIno != null && !scope.mayDiffer(rel + "/" + e.name(), lowIno, e.ino())) continue;
-                    up.put(e.name(), FileStat.of(u, e.name()));
-                    if (lowIno != null) low.put(e.name(), FileStat.of(l, e.name()));
-                }
-                for (String gone : lowerInodes.keySet()) low.put(gone, FileStat.of(l, gone));
+            Map<String, Long> lowerInodes = new HashMap<>();
+            for (Fd.Entry e : l.entries()) lowerInodes.put(e.name(), e.ino());
+            for (Fd.Entry e : u.entries()) {
+                Long lowIno = lowerInodes.remove(e.name());
+                if (lowIno != null && !scope.mayDiffer(rel + "/" + e.name(), lowIno, e.ino())) continue;
+                up.put(e.name(), FileStat.of(u, e.name()));
+                if (lowIno != null) low.put(e.name(), FileStat.of(l, e.name()));
             }
+            for (String gone : lowerInodes.keySet()) low.put(gone, FileStat.of(l, gone));
         }
 
-        private static TreeMap<String, FileStat> named(Path dir, SortedSet<String> names) throws IOException {
+        private static TreeMap<String, FileStat> named(Fd dir, SortedSet<String> names) throws IOException {
             TreeMap<String, FileStat> m = new TreeMap<>();
             for (String n : names) {
-                FileStat st = FileStat.ofOrNull(dir.resolve(n));
+                FileStat st = FileStat.ofOrNull(dir, n);
                 if (st != null) m.put(n, st);
             }
             return m;
@@ -250,12 +257,30 @@ public final class TreeDiff {
     }
 
     private static boolean same(Path l, FileStat ls, Path u, FileStat us) throws IOException {
-        if (ls.type() != us.type() || ls.permissions() != us.permissions() || ls.uid() != us.uid() || ls.gid() != us.gid()
-                || ls.mtimeNanos() != us.mtimeNanos() || ls.rdevMajor() != us.rdevMajor() || ls.rdevMinor() != us.rdevMinor()) {
-            return false;
-        }
-        if (!us.isDirectory() && ls.size() != us.size()) return false;
-        if (us.isSymlink() && !Files.readSymbolicLink(l).equals(Files.readSymbolicLink(u))) return false;
+        return sameStat(ls, us) && sameContent(l, ls, u, us) && sameXattrs(Metadata.readXattrs(l), Metadata.readXattrs(u));
+    }
+
+    private static boolean sameStat(FileStat ls, FileStat us) {
+        return ls.type() == us.type() && ls.permissions() == us.permissions() && ls.uid() == us.uid() && ls.gid() == us.gid()
+                && ls.mtimeNanos() == us.mtimeNanos() && ls.rdevMajor() == us.rdevMajor() && ls.rdevMinor() == us.rdevMinor()
+                && (us.isDirectory() || ls.size() == us.size());
+    }
+
+    /** Size and mtime stand for a file's content, as in every naive diff; a symlink's target is compared. */
+    private static boolean sameContent(Path l, FileStat ls, Path u, FileStat us) throws IOException {
+        return !us.isSymlink() || Files.readSymbolicLink(l).equals(Files.readSymbolicLink(u));
+    }
+
+    /**
+     * The xattrs of {@code name} in two open directories. Most entries of a rootfs have none:
+     * two name lists taken relative to the directories settle that; values are read only when
+     * both sides list some.
+     */
+    private static boolean sameXattrs(Fd ld, Fd ud, String name, Path l, Path u) throws IOException {
+        List<String> a = Xattrs.list(ld, name);
+        List<String> b = Xattrs.list(ud, name);
+        if (a.isEmpty() && b.isEmpty()) return true;
+        if (a.size() != b.size()) return false;
         return sameXattrs(Metadata.readXattrs(l), Metadata.readXattrs(u));
     }
 
@@ -272,10 +297,18 @@ public final class TreeDiff {
      * with its stat taken through one descriptor of the directory (no path resolved per child).
      */
     static TreeMap<String, FileStat> entries(Path dir) throws IOException {
-        TreeMap<String, FileStat> m = new TreeMap<>();
-        try (Fd d = Fd.open(dir, Fd.O_RDONLY | Fd.O_DIRECTORY | Fd.O_NOFOLLOW)) {
-            for (String name : d.names()) m.put(name, FileStat.of(d, name));
+        try (Fd d = openDir(dir)) {
+            return entries(d);
         }
+    }
+
+    private static TreeMap<String, FileStat> entries(Fd dir) throws IOException {
+        TreeMap<String, FileStat> m = new TreeMap<>();
+        for (String name : dir.names()) m.put(name, FileStat.of(dir, name));
         return m;
+    }
+
+    private static Fd openDir(Path dir) throws IOException {
+        return Fd.open(dir, Fd.O_RDONLY | Fd.O_DIRECTORY | Fd.O_NOFOLLOW);
     }
 }

@@ -50,6 +50,17 @@ public record FileStat(
         return decode(buf);
     }
 
+    /** As {@link #of(Fd, String)} but empty-handed for ENOENT. */
+    public static FileStat ofOrNull(Fd dir, String name) throws SyscallException {
+        byte[] buf = new byte[256];
+        if (Library.LIBC.statx(dir.number(), name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buf) != 0) {
+            int errno = Library.errno();
+            if (errno == Errno.ENOENT || errno == Errno.ENOTDIR) return null;
+            throw SyscallException.of("statx", errno, dir.description() + "/" + name);
+        }
+        return decode(buf);
+    }
+
     static FileStat at(int dirfd, String name, Object forMessage) throws SyscallException {
         byte[] buf = new byte[256];
         if (Library.LIBC.statx(dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, buf) != 0) {

@@ -79,6 +79,7 @@ final class Library {
         // calls without a glibc wrapper go through syscall(2); overloads per argument shape
         long syscall(long number, int dirfd, String path, @In byte[] how, long size);
         long syscall(long number, String a, String b);
+        long syscall(long number, int dirfd, String path, int flags, @Out byte[] buf, long size);
 
         String strerror(int errnum);
     }
@@ -93,6 +94,8 @@ final class Library {
     // x86_64 syscall numbers; arm64 shares these two through the generic table.
     static final long SYS_PIVOT_ROOT = isArm64() ? 41 : 155;
     static final long SYS_OPENAT2 = 437;
+    /** Linux 6.13+; the generic table gives arm64 the same number. */
+    static final long SYS_LISTXATTRAT = 465;
 
     private static boolean isArm64() {
         String arch = System.getProperty("os.arch");

@@ -15,6 +15,7 @@ public final class Xattrs {
     private Xattrs() {}
 
     private static final int XATTR_SIZE_MAX = 65536;
+    private static final int AT_SYMLINK_NOFOLLOW = 0x100;
 
     /** All attribute names, in the order the filesystem lists them. */
     public static List<String> list(Path path) throws SyscallException {
@@ -28,6 +29,36 @@ public final class Xattrs {
             if (errno == Errno.EOPNOTSUPP) return List.of();
             throw SyscallException.of("llistxattr", errno, path);
         }
+    }
+
+    private static volatile boolean noListxattrat;
+
+    /**
+     * The attribute names of {@code name} in directory {@code dir}, not following it if it is a
+     * symlink: {@code listxattrat(2)} (Linux 6.13), so only one component is resolved, where
+     * {@link #list(Path)} walks the whole path again. Older kernels get {@code llistxattr} of
+     * {@code /proc/self/fd/N/name}: the magic link is a middle component, so it is followed,
+     * and the final name still is not.
+     */
+    public static List<String> list(Fd dir, String name) throws SyscallException {
+        if (noListxattrat) return listThroughProc(dir, name);
+        for (int size = 256; ; size = Math.min(size * 4, XATTR_SIZE_MAX)) {
+            byte[] buf = new byte[size];
+            long n = Library.LIBC.syscall(Library.SYS_LISTXATTRAT, dir.number(), name, AT_SYMLINK_NOFOLLOW, buf, size);
+            if (n >= 0) return splitNames(buf, (int) n);
+            int errno = Library.errno();
+            if (errno == Errno.ERANGE && size < XATTR_SIZE_MAX) continue;
+            if (errno == Errno.EOPNOTSUPP) return List.of();
+            if (errno == Errno.ENOSYS) {
+                noListxattrat = true;
+                return listThroughProc(dir, name);
+            }
+            throw SyscallException.of("listxattrat", errno, dir.description() + "/" + name);
+        }
+    }
+
+    static List<String> listThroughProc(Fd dir, String name) throws SyscallException {
+        return list(dir.procPath().resolve(name));
     }
 
     /** The value, or empty when the attribute is not set. */

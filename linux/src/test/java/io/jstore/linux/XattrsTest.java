@@ -72,6 +72,25 @@ class XattrsTest {
     }
 
     @Test
+    void byNameInAnOpenDirectoryTheEntryItself(@Scratch(type = FsType.XFS) ScratchFilesystem fs) throws Exception {
+        Path f = Files.writeString(fs.root().resolve("f"), "data");
+        Path target = Files.writeString(fs.root().resolve("target"), "t");
+        Files.createSymbolicLink(fs.root().resolve("link"), target);
+        Files.writeString(fs.root().resolve("plain"), "p");
+        for (int i = 0; i < 40; i++) Xattrs.set(f, "user.name-long-enough-to-pass-256-bytes-" + i, BINARY);
+        Xattrs.set(target, "user.of-the-target", BINARY);
+        Xattrs.set(fs.root().resolve("link"), "trusted.of-the-link", BINARY);
+        try (Fd dir = Fd.open(fs.root(), Fd.O_RDONLY | Fd.O_DIRECTORY)) {
+            assertEquals(Xattrs.list(f), Xattrs.list(dir, "f"), "past the first 256-byte try");
+            assertEquals(List.of("trusted.of-the-link"), Xattrs.list(dir, "link"), "a symlink is not followed");
+            assertEquals(List.of(), Xattrs.list(dir, "plain"));
+            assertEquals(List.of("trusted.of-the-link"), Xattrs.listThroughProc(dir, "link"), "older kernels' way");
+            assertEquals(Xattrs.list(f), Xattrs.listThroughProc(dir, "f"));
+            assertThrows(SyscallException.NotFoundException.class, () -> Xattrs.list(dir, "nope"));
+        }
+    }
+
+    @Test
     void missingPathIsTyped(@Scratch(type = FsType.TMPFS, sizeMiB = 8) ScratchFilesystem fs) {
         Path missing = fs.root().resolve("nope");
         assertThrows(SyscallException.NotFoundException.class, () -> Xattrs.get(missing, "user.a"));
