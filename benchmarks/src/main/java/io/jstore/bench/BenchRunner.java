@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.lang.reflect.Method;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -31,10 +32,17 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * {@link Skips} with the reason instead of failing the run.
  */
 public final class BenchRunner {
+    /**
+     * How long a timed run waits for another to end. A smoke run times nothing worth protecting,
+     * so it neither waits nor takes the lock (the test suite must not queue behind a colleague's bench).
+     */
+    private static final Duration LOCK_PATIENCE = Duration.ofMinutes(30);
+
     private BenchRunner() {}
 
     /** Runs the plan; returns the report's HTML file. */
     public static Path run(BenchPlan plan, PrintWriter progress) throws IOException, RunnerException {
+        long started = System.nanoTime();
         List<Class<?>> suites = plan.suites().isEmpty() ? Suites.ALL : plan.suites().stream().map(Suites::named).toList();
         Path out = plan.out().toAbsolutePath();
         Files.createDirectories(out);
@@ -45,20 +53,27 @@ public final class BenchRunner {
         System.setProperty(Skips.PROPERTY, skips.toString());
 
         List<String> drivers = drivers(plan, progress);
-        PeerDaemons daemons = plan.peers() ? PeerDaemons.start(progress) : null;
-        try {
-            List<String> peers = plan.peers() ? peers(progress) : List.of();
-            List<String> forkArgs = daemons == null ? List.of() : daemons.jvmArgs();
-            runSuites(plan, suites, drivers, peers, forkArgs, skips, json, progress);
-        } finally {
-            if (daemons != null) {
-                progress.println("jstore bench: stopping the peers' private daemons");
-                progress.flush();
-                daemons.close();
+        // one lock for the whole run, peers' daemons included: JMH's own is per Runner.run, one per suite
+        JmhLock.leaveToCaller();
+        try (JmhLock lock = plan.profile() == Profile.SMOKE ? null : JmhLock.acquire(JmhLock.file(), progress, LOCK_PATIENCE)) {
+            started = System.nanoTime();  // the run's own time, without the wait
+            PeerDaemons daemons = plan.peers() ? PeerDaemons.start(progress) : null;
+            try {
+                List<String> peers = plan.peers() ? peers(progress) : List.of();
+                List<String> forkArgs = daemons == null ? List.of() : daemons.jvmArgs();
+                runSuites(plan, suites, drivers, peers, forkArgs, skips, json, progress);
+            } finally {
+                if (daemons != null) {
+                    progress.println("jstore bench: stopping the peers' private daemons");
+                    progress.flush();
+                    daemons.close();
+                }
             }
         }
-        Path html = Report.read(out, title(plan), facts(plan)).write(out);
-        progress.println("jstore bench: report in " + html + " and " + out.resolve("report.md"));
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        Path html = Report.read(out, title(plan), facts(plan, took)).write(out);
+        progress.println("jstore bench: report in " + html + " and " + out.resolve("report.md") + " (the run took "
+                + minutes(took) + ")");
         progress.flush();
         return html;
     }
@@ -103,10 +118,6 @@ public final class BenchRunner {
                 drivers.isEmpty() ? "none" : String.join(", ", drivers), peers.isEmpty() ? "none" : String.join(", ", peers),
                 plan.out().toAbsolutePath());
         progress.flush();
-        // JMH allows one run per machine (/tmp/jmh.lock) so runs do not disturb each other's
-        // timings; a smoke run times nothing worth protecting and must not fail beside one
-        if (plan.profile() == Profile.SMOKE) System.setProperty("jmh.ignoreLock", "true");
-        else awaitJmhLock(progress);
         Progress shown = new Progress(progress, included);
         List<RunResult> results = new ArrayList<>();
         for (SuiteRun run : runs) {
@@ -115,35 +126,6 @@ public final class BenchRunner {
             results.addAll(new Runner(b.build(), shown).run());
             // after every run, so an interrupted bench still leaves what it measured
             ResultFormatFactory.getInstance(ResultFormatType.JSON, json.toString()).writeOut(results);
-        }
-    }
-
-    /**
-     * Waits while another JMH run holds its machine lock (a colleague's test suite runs the
-     * smoke suites), instead of failing the whole bench at once; at most half an hour.
-     */
-    private static void awaitJmhLock(PrintWriter progress) throws IOException {
-        Path lock = Path.of(System.getProperty("java.io.tmpdir"), "jmh.lock");
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MINUTES.toNanos(30);
-        boolean said = false;
-        while (true) {
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lock,
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-                 java.nio.channels.FileLock l = ch.tryLock()) {
-                if (l != null) return;
-            }
-            if (System.nanoTime() > deadline) return;  // JMH itself then says who holds it
-            if (!said) {
-                progress.println("jstore bench: another JMH run holds " + lock + "; waiting for it to end");
-                progress.flush();
-                said = true;
-            }
-            try {
-                Thread.sleep(2000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for " + lock, e);
-            }
         }
     }
 
@@ -254,11 +236,15 @@ public final class BenchRunner {
                 + ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
     }
 
-    private static List<String> facts(BenchPlan plan) {
+    private static String minutes(Duration d) {
+        return d.toMinutes() + " min " + d.toSecondsPart() + " s";
+    }
+
+    private static List<String> facts(BenchPlan plan, Duration took) {
         List<String> f = new ArrayList<>();
         f.add(Tools.version("jstore") + ", JMH " + org.openjdk.jmh.util.Version.getPlainVersion()
                 + ", profile " + plan.profile().name().toLowerCase()
-                + (plan.profile().forks == 0 ? " (in this JVM)" : " (forked JVMs)"));
+                + (plan.profile().forks == 0 ? " (in this JVM)" : " (forked JVMs)") + ", the whole run took " + minutes(took));
         f.add(Tools.version("kernel") + ", " + Runtime.getRuntime().availableProcessors() + " CPUs, "
                 + System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         f.add("Fixtures: loop-mounted sparse images per suite (xfs reflink=1, ext4, btrfs), made and removed by the run");

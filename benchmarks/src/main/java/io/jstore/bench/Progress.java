@@ -23,6 +23,7 @@ final class Progress implements OutputFormat {
     private int started;
     private boolean midLine;
     private BenchmarkParams current;
+    private long startedAt;
 
     Progress(PrintWriter out, int total) {
         this.out = out;
@@ -33,6 +34,7 @@ final class Progress implements OutputFormat {
     public void startBenchmark(BenchmarkParams bp) {
         started++;
         current = bp;
+        startedAt = System.nanoTime();
         String name = bp.getBenchmark().substring(bp.getBenchmark().lastIndexOf('.', bp.getBenchmark().lastIndexOf('.') - 1) + 1);
         String params = bp.getParamsKeys().stream().map(k -> k + "=" + bp.getParam(k)).collect(Collectors.joining(" "));
         endLine();
@@ -52,7 +54,11 @@ final class Progress implements OutputFormat {
 
     @Override
     public void endBenchmark(BenchmarkResult result) {
-        if (result == null) return;
+        if (result == null) {
+            if (midLine) out.print(" " + seconds(startedAt));
+            endLine();
+            return;
+        }
         var r = result.getPrimaryResult();
         double nanosPerUnit = switch (r.getScoreUnit().replace("/op", "")) {
             case "ns" -> 1;
@@ -61,7 +67,8 @@ final class Progress implements OutputFormat {
             case "s" -> 1e9;
             default -> Double.NaN;
         };
-        out.print(" " + (Double.isNaN(nanosPerUnit) ? r.getScore() + " " + r.getScoreUnit() : Units.time(r.getScore() * nanosPerUnit)));
+        out.print(" " + (Double.isNaN(nanosPerUnit) ? r.getScore() + " " + r.getScoreUnit() : Units.time(r.getScore() * nanosPerUnit))
+                + " " + seconds(startedAt));
         endLine();
     }
 
@@ -93,6 +100,11 @@ final class Progress implements OutputFormat {
                 return;
             }
         }
+    }
+
+    /** "(12 s)": how long since {@code since}, fork, fixtures and setup included — where a run's time goes. */
+    private static String seconds(long since) {
+        return "(" + Math.round((System.nanoTime() - since) / 1e9) + " s)";
     }
 
     private void say(String s) {
