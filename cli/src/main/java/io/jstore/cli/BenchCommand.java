@@ -20,7 +20,7 @@ import picocli.CommandLine.Model.CommandSpec;
                 "measured in the same run on scratch filesystems, and write DIR/report.html, DIR/report.md,",
                 "charts and JMH's JSON. Needs root (loop devices, mounts)."})
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--quick", description = "A few minutes: fewer parameter values, short iterations, in this JVM.")
+    @Option(names = "--quick", description = "A few minutes: the cases drivers are chosen by, one warmup and five samples, a forked JVM each.")
     boolean quick;
 
     @Option(names = "--smoke", description = "Every suite once, as briefly as possible: proves the suites run, measures nothing useful.")

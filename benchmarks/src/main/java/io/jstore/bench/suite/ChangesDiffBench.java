@@ -147,7 +147,7 @@ public class ChangesDiffBench {
 
     @Benchmark
     @Subject(question = "Diff of a few changes in a big layer",
-            measures = "diff(top, base) of a container layer with N changed files on a 20,000-file parent, tar into a sink")
+            measures = "diff(top, base) of a container layer with `changes` files changed on a parent of `files` files of 4 KiB, tar into a sink")
     public void diff(Layered s, Blackhole bh) throws IOException {
         Sink sink = new Sink();
         s.d.driver.diff("top", "base", sink);
