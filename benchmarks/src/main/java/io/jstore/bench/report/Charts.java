@@ -59,6 +59,23 @@ public final class Charts {
         return shared;
     }
 
+    /** A driver keeps its hue in every chart (a second executor or variant a lighter shade); the reference is dark, peers grey. */
+    static java.awt.Color color(Comparison.Bar b, int peerIndex) {
+        if (b.role() == Role.REFERENCE) return new java.awt.Color(50, 50, 50);
+        if (b.role() == Role.PEER) return GREYS[peerIndex % GREYS.length];
+        String driver = b.measurement().params().getOrDefault(Comparisons.DRIVER, "jstore");
+        java.awt.Color base = DRIVER_COLORS.getOrDefault(driver, new java.awt.Color(0x8c564b));
+        boolean plain = b.label().equals(driver) || b.label().equals(driver + " builtin");
+        return plain ? base : new java.awt.Color((base.getRed() + 255) / 2, (base.getGreen() + 255) / 2, (base.getBlue() + 255) / 2);
+    }
+
+    private static final Map<String, java.awt.Color> DRIVER_COLORS = Map.of(
+            "overlay", new java.awt.Color(0x1f77b4), "btrfs", new java.awt.Color(0xff7f0e),
+            "devmapper", new java.awt.Color(0x2ca02c), "vfs", new java.awt.Color(0x9467bd),
+            "jstore", new java.awt.Color(0x1f77b4));
+    private static final java.awt.Color[] GREYS = {
+            new java.awt.Color(150, 150, 150), new java.awt.Color(190, 190, 190), new java.awt.Color(120, 120, 120)};
+
     static CategoryChart chart(Comparison c) {
         double maxNs = 0;
         double minNs = Double.MAX_VALUE;
@@ -84,10 +101,21 @@ public final class Charts {
         if (log) chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(minNs / unit / 3))));
         chart.getStyler().setOverlapped(false);
         if (categories.stream().mapToInt(String::length).max().orElse(0) > 14) chart.getStyler().setXAxisLabelRotation(30);
-        Map<String, List<Double>> series = new LinkedHashMap<>();
+        // series in one order for every chart (drivers, the reference, the peers), each driver in its own colour
+        Map<String, Comparison.Bar> first = new LinkedHashMap<>();
         for (Comparison.Case k : c.cases()) {
-            for (Comparison.Bar b : k.bars()) series.putIfAbsent(b.label(), new ArrayList<>());
+            for (Comparison.Bar b : k.bars()) first.putIfAbsent(b.label(), b);
         }
+        List<Comparison.Bar> ordered = first.values().stream()
+                .sorted(java.util.Comparator.comparing(Comparison.Bar::role).thenComparing(Comparison.Bar::label)).toList();
+        Map<String, List<Double>> series = new LinkedHashMap<>();
+        List<java.awt.Color> colors = new ArrayList<>();
+        int peers = 0;
+        for (Comparison.Bar b : ordered) {
+            series.put(b.label(), new ArrayList<>());
+            colors.add(color(b, b.role() == Role.PEER ? peers++ : 0));
+        }
+        s.setSeriesColors(colors.toArray(java.awt.Color[]::new));
         for (Map.Entry<String, List<Double>> e : series.entrySet()) {
             for (Comparison.Case k : c.cases()) {
                 double v = k.bars().stream().filter(b -> b.label().equals(e.getKey()))

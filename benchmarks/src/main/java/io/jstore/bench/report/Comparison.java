@@ -15,8 +15,9 @@ import java.util.stream.Collectors;
  * @param question  the heading
  * @param measures  what one operation is
  * @param reference what the reference does, with the versions of its tools
+ * @param peers     what the peer engines run for the same operation, empty when the suite has no peer
  */
-public record Comparison(String key, String question, String measures, String reference, List<Case> cases,
+public record Comparison(String key, String question, String measures, String reference, String peers, List<Case> cases,
                          List<Skips.Skip> skips) {
     public Comparison {
         cases = List.copyOf(cases);

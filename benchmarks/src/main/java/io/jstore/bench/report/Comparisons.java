@@ -54,7 +54,7 @@ public final class Comparisons {
             Subject subject = e.getValue().getAnnotation(Subject.class);
             List<Measurement> ms = byKey.getOrDefault(e.getKey(), List.of());
             out.add(new Comparison(e.getKey(), subject.question(), subject.measures(),
-                    referenceText(e.getValue()), cases(ms, placed), skipsByKey.getOrDefault(e.getKey(), List.of())));
+                    referenceText(e.getValue()), peerText(e.getValue()), cases(ms, placed), skipsByKey.getOrDefault(e.getKey(), List.of())));
         }
         out.sort(java.util.Comparator.comparingInt(Comparisons::suiteOrder).thenComparing(Comparison::key));
         return out;
@@ -123,6 +123,14 @@ public final class Comparisons {
             }
         }
         return "no reference";
+    }
+
+    static String peerText(Method subject) {
+        for (Method m : subject.getDeclaringClass().getMethods()) {
+            Peer p = m.getAnnotation(Peer.class);
+            if (p != null && p.of().equals(subject.getName())) return p.value();
+        }
+        return "";
     }
 
     /** Where a benchmark method belongs, by its annotation; empty for a method of no known suite. */

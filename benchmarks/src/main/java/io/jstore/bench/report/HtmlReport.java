@@ -19,7 +19,7 @@ final class HtmlReport {
                 + "same fixture filesystem: 1× is as fast as the reference, lower is faster. JMH's own results: <a href=\"")
                 .append(Report.JMH_JSON).append("\">").append(Report.JMH_JSON).append("</a>.</p>\n");
 
-        List<String> subjects = r.subjects();
+        List<String> subjects = r.columns();
         h.append("<h2>Headline ratios (× reference)</h2>\n<table><tr><th>question</th><th>case</th><th>reference median</th>");
         for (String s : subjects) h.append("<th>").append(esc(s)).append("</th>");
         h.append("</tr>\n");
@@ -28,8 +28,7 @@ final class HtmlReport {
                 h.append("<tr><td>").append(esc(c.question())).append("</td><td>").append(esc(k.label())).append("</td><td>")
                         .append(k.reference().map(b -> Units.time(b.measurement().medianNs())).orElse("–")).append("</td>");
                 for (String s : subjects) {
-                    h.append("<td>").append(k.bars().stream().filter(b -> b.label().equals(s)).findFirst()
-                            .map(b -> Units.ratio(b.ratio())).orElse("–")).append("</td>");
+                    h.append("<td>").append(esc(Report.headline(k, s))).append("</td>");
                 }
                 h.append("</tr>\n");
             }
@@ -46,7 +45,9 @@ final class HtmlReport {
 
     private static void question(StringBuilder h, Comparison c) {
         h.append("<h2>").append(esc(c.question())).append("</h2>\n<ul><li>Measures: ").append(esc(c.measures()))
-                .append("</li><li>Reference: ").append(esc(c.reference())).append("</li><li>Suite: <code>")
+                .append("</li><li>Reference: ").append(esc(c.reference()))
+                .append(c.peers().isEmpty() ? "" : "</li><li>Peers (with --peers): " + esc(c.peers()))
+                .append("</li><li>Suite: <code>")
                 .append(esc(c.key())).append("</code></li></ul>\n");
         if (c.cases().isEmpty()) {
             h.append("<p>Nothing measured.</p>\n");

@@ -15,7 +15,7 @@ final class MarkdownReport {
                 + "on the same fixture filesystem: 1× is as fast as the reference, lower is faster. "
                 + "JMH's own results are in [").append(Report.JMH_JSON).append("](").append(Report.JMH_JSON).append(").\n\n");
 
-        List<String> subjects = r.subjects();
+        List<String> subjects = r.columns();
         md.append("## Headline ratios (× reference)\n\n| question | case | reference median |");
         for (String s : subjects) md.append(' ').append(cell(s)).append(" |");
         md.append("\n|---|---|---|");
@@ -25,8 +25,7 @@ final class MarkdownReport {
                 md.append("| ").append(cell(c.question())).append(" | ").append(k.label()).append(" | ")
                         .append(k.reference().map(b -> Units.time(b.measurement().medianNs())).orElse("–")).append(" |");
                 for (String s : subjects) {
-                    md.append(' ').append(k.bars().stream().filter(b -> b.label().equals(s)).findFirst()
-                            .map(b -> Units.ratio(b.ratio())).orElse("–")).append(" |");
+                    md.append(' ').append(cell(Report.headline(k, s))).append(" |");
                 }
                 md.append('\n');
             }
@@ -43,6 +42,7 @@ final class MarkdownReport {
         md.append("\n## ").append(c.question()).append("\n\n");
         md.append("- Measures: ").append(c.measures()).append('\n');
         md.append("- Reference: ").append(c.reference()).append('\n');
+        if (!c.peers().isEmpty()) md.append("- Peers (with --peers): ").append(c.peers()).append('\n');
         md.append("- Suite: `").append(c.key()).append("`\n\n");
         if (c.cases().isEmpty()) {
             md.append("Nothing measured.\n");

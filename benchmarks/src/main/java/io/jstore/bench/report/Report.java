@@ -56,17 +56,39 @@ public record Report(String title, List<String> facts, List<Comparison> comparis
         return html;
     }
 
-    /** Driver labels in the order of their first appearance, for the headline table's columns. */
-    List<String> subjects() {
-        List<String> out = new ArrayList<>();
+    /**
+     * The headline table's columns: the drivers (or "jstore" where no driver is timed) in the order
+     * of their first appearance, then the peers. A driver timed with several executors or variants
+     * keeps one column; its cell names each ({@link #headline}).
+     */
+    List<String> columns() {
+        List<String> subjects = new ArrayList<>();
+        List<String> peers = new ArrayList<>();
         for (Comparison c : comparisons) {
             for (Comparison.Case k : c.cases()) {
                 for (Comparison.Bar b : k.bars()) {
-                    if (b.role() != Role.REFERENCE && !out.contains(b.label())) out.add(b.label());
+                    List<String> to = b.role() == Role.PEER ? peers : b.role() == Role.SUBJECT ? subjects : null;
+                    if (to != null && !to.contains(column(b))) to.add(column(b));
                 }
             }
         }
-        return out;
+        subjects.addAll(peers);
+        return subjects;
+    }
+
+    /** "0.461×", or with several executors or variants "0.461× builtin, 1.02× runc"; "–" where the column has no bar. */
+    static String headline(Comparison.Case k, String column) {
+        List<String> cells = new ArrayList<>();
+        for (Comparison.Bar b : k.bars()) {
+            if (b.role() == Role.REFERENCE || !column(b).equals(column)) continue;
+            String rest = b.label().substring(column.length()).strip();
+            cells.add(Units.ratio(b.ratio()) + (rest.isEmpty() ? "" : " " + rest));
+        }
+        return cells.isEmpty() ? "–" : String.join(", ", cells);
+    }
+
+    private static String column(Comparison.Bar b) {
+        return b.role() == Role.PEER ? b.label() : b.measurement().params().getOrDefault(Comparisons.DRIVER, "jstore");
     }
 
     /**
