@@ -79,10 +79,12 @@ public final class Comparisons {
         List<Comparison.Case> out = new ArrayList<>();
         for (Map.Entry<Map<String, String>, List<Comparison.Bar>> e : byCase.entrySet()) {
             List<Comparison.Bar> bars = e.getValue();
-            double ref = bars.stream().filter(b -> b.role() == Role.REFERENCE)
+            List<Comparison.Bar> sorted = bars.stream()
+                    .sorted(java.util.Comparator.comparing(Comparison.Bar::role).thenComparing(Comparison.Bar::label)).toList();
+            // of several references (crun and runc), the first by label is the one ratios divide by, in every run alike
+            double ref = sorted.stream().filter(b -> b.role() == Role.REFERENCE)
                     .mapToDouble(b -> b.measurement().medianNs()).findFirst().orElse(Double.NaN);
-            List<Comparison.Bar> withRatio = bars.stream()
-                    .sorted(java.util.Comparator.comparing(Comparison.Bar::role).thenComparing(Comparison.Bar::label))
+            List<Comparison.Bar> withRatio = sorted.stream()
                     .map(b -> new Comparison.Bar(b.label(), b.role(), b.measurement(), b.measurement().medianNs() / ref))
                     .toList();
             out.add(new Comparison.Case(e.getKey(), withRatio));

@@ -42,8 +42,10 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 /**
  * Start: a container running {@code /bin/true} from start to exit, on a fresh read-write layer
  * of a busybox image per driver and executor (jstore's built-in one, or runc given the driver's
- * root), beside {@code runc run} of a bundle prepared once on a plain directory; with
- * {@code --peers}, {@code docker run --rm} and {@code ctr run --rm} of the same root.
+ * root), beside {@code crun run} and {@code runc run} of a bundle prepared once on a plain
+ * directory; with {@code --peers}, {@code docker run --rm} and {@code ctr run --rm} of the same
+ * root. A second question times {@code jstore run --rm} as a process (the launcher, JVM start
+ * included) beside the same references and peers.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -120,20 +122,64 @@ public class StartBench {
         }
     }
 
-    /** One bundle on a plain directory, prepared once: what runc alone costs. */
+    /** One bundle on a plain directory, prepared once: what an OCI runtime alone costs. */
     public static class Prepared extends Shape {
         ScratchFilesystem scratch;
         Bundle bundle;
+        CrunNamespace crun;
         int samples;
 
         @Setup(Level.Trial)
         public void setup(BenchmarkParams bp) throws IOException {
-            if (Tools.version("runc").endsWith("(not installed)")) throw Skips.skip(bp, "runc is not installed");
+            String runtime = bp.getBenchmark().endsWith("Runc") ? "runc" : "crun";
+            if (Tools.version(runtime).endsWith("(not installed)")) throw Skips.skip(bp, runtime + " is not installed");
             scratch = Fixtures.make(bp, fs, FIXTURE_BYTES);
             Path dir = scratch.root().resolve("bundle");
             if (!BusyboxTree.create(dir.resolve("rootfs"))) throw Skips.skip(bp, "busybox is not installed");
             String id = "jbref" + ProcessHandle.current().pid();
             bundle = Bundle.write(dir, id, spec(id), List.of());
+            // after the fixture is mounted: the namespace holds a copy of the mounts there are
+            if (runtime.equals("crun")) crun = CrunNamespace.open(bp);
+        }
+
+        @TearDown(Level.Trial)
+        public void teardown() throws IOException {
+            try {
+                if (crun != null) crun.close(); // first: its copy of the fixture's mount keeps the loop device busy
+            } finally {
+                Fixtures.close(scratch);
+            }
+        }
+
+        void run(String runtime) throws IOException {
+            List<String> cmd = List.of(runtime, "--root", "/run/jstore-bench/" + runtime, "run", "--bundle",
+                    bundle.dir().toString(), bundle.id());
+            if (crun != null) cmd = crun.enter(cmd);
+            Tools.Result r = Tools.run(cmd, 60);
+            if (r.exit() != 0) throw new IOException(runtime + " run exited " + r.exit() + ": " + r.output().strip());
+        }
+    }
+
+    /** A store on the fixture holding the busybox image, for {@code jstore run --rm} as a process. */
+    public static class OnStore extends Shape {
+        @Param({"vfs"})
+        public String driver;
+
+        ScratchFilesystem scratch;
+        List<String> run;
+
+        @Setup(Level.Trial)
+        public void setup(BenchmarkParams bp) throws IOException {
+            Path launcher = JstoreLauncher.find(bp);
+            scratch = Fixtures.make(bp, fs, FIXTURE_BYTES);
+            Path tree = scratch.root().resolve("busybox");
+            if (!BusyboxTree.create(tree)) throw Skips.skip(bp, "busybox is not installed");
+            Path tar = Trees.tar(tree, scratch.root().resolve("busybox.tar"));
+            List<String> store = List.of("--root", scratch.root().resolve("store").toString(), "--driver", driver);
+            Tools.check(JstoreLauncher.command(launcher, List.of("image", "import"), store, tar.toString(),
+                    "--name", "bench/busybox:1"));
+            run = JstoreLauncher.command(launcher, List.of("run"), store, "--rm", "bench/busybox:1", "/bin/true");
+            JstoreLauncher.warm(launcher, run);
         }
 
         @TearDown(Level.Trial)
@@ -181,18 +227,42 @@ public class StartBench {
     }
 
     @Benchmark
+    @Reference(of = "start", label = "crun run", value = CrunNamespace.VALUE, tools = {"crun"})
+    public void startReference(Prepared s) throws IOException {
+        s.run("crun");
+    }
+
+    @Benchmark
     @Reference(of = "start", label = "runc run",
             value = "runc run of one bundle prepared on a plain directory of the same fixture",
             tools = {"runc"})
-    public void startReference(Prepared s) throws IOException {
-        Tools.Result r = Tools.run(List.of("runc", "--root", "/run/jstore-bench/runc", "run", "--bundle",
-                s.bundle.dir().toString(), s.bundle.id()), 60);
-        if (r.exit() != 0) throw new IOException("runc run exited " + r.exit() + ": " + r.output().strip());
+    public void startReferenceRunc(Prepared s) throws IOException {
+        s.run("runc");
     }
 
     @Benchmark
     @Peer(of = "start", value = "docker run --rm --network none / ctr run --rm of the same busybox root, loaded once as an image")
     public void startPeer(PeerImage s) throws IOException {
         Tools.check(PeerImages.runRm(s.peer, s.image.image, s.id, "/bin/true"));
+    }
+
+    @Benchmark
+    @Subject(question = "Start as a command: jstore run --rm IMAGE /bin/true as a process",
+            measures = "the jstore launcher and its JVM (class-data archive), open the store, create the layer,"
+                    + " start, wait, remove; the built-in executor")
+    public void startCommand(OnStore s) throws IOException {
+        Tools.check(s.run);
+    }
+
+    @Benchmark
+    @Reference(of = "startCommand", label = "crun run", value = CrunNamespace.VALUE, tools = {"crun"})
+    public void startCommandReference(Prepared s) throws IOException {
+        s.run("crun");
+    }
+
+    @Benchmark
+    @Peer(of = "startCommand", value = "docker run --rm --network none / ctr run --rm of the same busybox root, loaded once as an image")
+    public void startCommandPeer(PeerImage s) throws IOException {
+        startPeer(s);
     }
 }
