@@ -28,8 +28,9 @@ public class DriverException extends IOException {
     public static DriverException wrap(String driver, String op, String layer, Path path, IOException cause) {
         if (cause instanceof DriverException d) return d;
         String msg = driver + ": " + op + " " + layer + (path == null ? "" : " at " + path) + ": " + cause.getMessage();
-        if (cause instanceof io.jstore.linux.SyscallException.NoSpaceException) {
-            return new NoSpaceException(msg, layer, path, cause);
+        if (cause instanceof io.jstore.linux.SyscallException.NoSpaceException s) {
+            return s.errno() == io.jstore.linux.Errno.EDQUOT
+                    ? new QuotaExceededException(msg, layer, path, cause) : new NoSpaceException(msg, layer, path, cause);
         }
         return new DriverException(msg, layer, path, cause);
     }
@@ -72,9 +73,17 @@ public class DriverException extends IOException {
     }
 
     /** ENOSPC or EDQUOT while writing a layer; the half-made layer has been removed. */
-    public static final class NoSpaceException extends DriverException {
+    public static sealed class NoSpaceException extends DriverException permits QuotaExceededException {
         private static final long serialVersionUID = 1L;
         public NoSpaceException(String message, String layer, Path path, Throwable cause) {
+            super(message, layer, path, cause);
+        }
+    }
+
+    /** EDQUOT: the write went past a quota (a layer's size limit), though the filesystem has room. */
+    public static final class QuotaExceededException extends NoSpaceException {
+        private static final long serialVersionUID = 1L;
+        public QuotaExceededException(String message, String layer, Path path, Throwable cause) {
             super(message, layer, path, cause);
         }
     }

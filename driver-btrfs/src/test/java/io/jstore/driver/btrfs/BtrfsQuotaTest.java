@@ -57,9 +57,10 @@ class BtrfsQuotaTest {
         try (Driver d = BtrfsTesting.open(fs.root().resolve("home"))) {
             d.create("small", null, new CreateOptions(0, Map.of("size", "4m")));
             assertEquals(String.valueOf(4L * MiB), d.metadata("small").get("sizeLimit"));
-            DriverException e = assertThrows(DriverException.NoSpaceException.class,
+            DriverException e = assertThrows(DriverException.QuotaExceededException.class,
                     () -> d.applyDiff("small", null, new ByteArrayInputStream(tar)));
             assertEquals("small", e.layer());
+            assertTrue(e.getMessage().contains("quota exceeded (EDQUOT)"), e.getMessage());
             assertFalse(d.exists("small"), "a half-applied layer is removed");
             assertFalse(Files.exists(fs.root().resolve("home/btrfs/subvolumes/small")));
 
