@@ -135,14 +135,21 @@ final class BtrfsDriver extends AbstractDriver {
         T run(Path lower, Path upper, TreeDiff.Scope scope) throws IOException;
     }
 
-    /** Holds references on both layers while {@code f} compares them, with the scope the plan allows. */
+    /**
+     * Holds references on both layers while {@code f} compares them, with the scope the plan
+     * allows. The layer's own parent needs none: no parent can be removed while a child
+     * exists, and the subvolume is there without a mount (references cost a rewrite of the
+     * mount-count file each, a good part of a small diff).
+     */
     private <T> T onTrees(String id, String parent, OnTrees<T> f) throws IOException {
         Path upper = get(id);
         try {
             if (parent == null) return f.run(null, upper, null);
-            Path lower = get(parent);
+            String ownParent = require(id).parent();
+            boolean hold = !parent.equals(ownParent);
+            Path lower = hold ? get(parent) : layout.subvolume(parent);
             try {
-                DiffPlan plan = DiffPlan.of(id, upper, parent, lower, require(id).parent());
+                DiffPlan plan = DiffPlan.of(id, upper, parent, lower, ownParent);
                 if (plan instanceof DiffPlan.Naive naive) {
                     lastFallback = naive.reason();
                     lastDiff = "naive: " + naive.reason();
@@ -157,7 +164,7 @@ final class BtrfsDriver extends AbstractDriver {
                         + (scan.committed() ? ", after a commit of its changes" : ", no commit needed");
                 return f.run(lower, upper, scope);
             } finally {
-                put(parent);
+                if (hold) put(parent);
             }
         } finally {
             put(id);
