@@ -1,16 +1,14 @@
 package io.jstore.bench.suite;
 
-import io.jstore.bench.Fixtures;
 import io.jstore.bench.Reference;
 import io.jstore.bench.Subject;
-import io.jstore.bench.Tools;
 import io.jstore.driver.CreateOptions;
 import io.jstore.layer.Layers;
-import io.jstore.linux.testing.ScratchFilesystem;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -33,28 +31,32 @@ import org.openjdk.jmh.infra.Blackhole;
  * Diff of a few changes in a big layer: a container layer on a parent of {@code files} files
  * of 4 KiB with {@code changes} of them changed (a tenth deleted, a tenth given a new sibling,
  * the rest rewritten), its diff written to a sink, beside the naive diff
- * ({@code io.jstore.layer.TreeDiff}) of a tree of the same shape against its changed copy on
- * the same kind of fixture. A driver that knows what changed (btrfs generations, overlay's upper
- * directory) should cost a small fraction of the reference at 10 changes; one that compares
- * trees costs about the reference. The fixture is btrfs (a parameter of its own, so the
- * profiles' {@code fs} narrowing to xfs does not take the btrfs driver out).
+ * ({@code io.jstore.layer.TreeDiff}, both trees walked, the same tar writer) of the very same
+ * two trees: a parent and child made the same way, by the btrfs driver on the same kind of
+ * fixture, diffed as any driver without change tracking would. A driver that knows what
+ * changed (btrfs generations, overlay's upper directory) should cost a small fraction of the
+ * reference at 10 changes; one that compares trees costs about the reference. The fixture is
+ * btrfs (a parameter of its own, so the profiles' {@code fs} narrowing to xfs does not take
+ * the btrfs driver out).
  *
  * <p>The changes are made once, in the trial's setup; a diff changes nothing, so every call
- * diffs the same layer and each side runs as often as a second allows (average time, not
- * single shots: a single shot of a few-millisecond diff times the interpreter, while the
- * reference's 40,000 files warm its code within the one call). A driver that must first
- * commit the changes (btrfs: the tree search sees only what a transaction committed) pays
- * that in its first call only, as a diff made longer than the commit interval (30 s by
- * default) after the container's writes finds them committed anyway.
+ * diffs the same layer and each side runs as often as an iteration allows (average time over
+ * many short iterations in three JVMs, so the error is small beside the score on a shared
+ * machine: single shots of a few-millisecond diff time the interpreter and the neighbours).
+ * A driver that must first commit the changes (btrfs: the tree search sees only what a
+ * transaction committed) pays that in its first call only, as a diff made longer than the
+ * commit interval (30 s by default) after the container's writes finds them committed anyway.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Warmup(iterations = 5, time = 250, timeUnit = TimeUnit.MILLISECONDS)
+@Measurement(iterations = 40, time = 250, timeUnit = TimeUnit.MILLISECONDS)
+@Fork(3)
 public class ChangesDiffBench {
     static final long FIXTURE_BYTES = 2L << 30;
     static final int FILE_BYTES = 4096;
+    /** The driver that makes the reference's trees: the suite's fixture is btrfs. */
+    static final String REFERENCE_TREES = "btrfs";
 
     @State(Scope.Benchmark)
     public abstract static class Shape {
@@ -66,16 +68,12 @@ public class ChangesDiffBench {
 
         @Param({"btrfs"})
         public String fixture;
-    }
-
-    public static class Layered extends Shape {
-        @Param({"btrfs"})
-        public String driver;
 
         DriverFixture d;
+        private final List<String> held = new ArrayList<>();
 
-        @Setup(Level.Trial)
-        public void setup(BenchmarkParams bp) throws IOException {
+        /** Opens {@code driver} on a fresh fixture with image layer {@code base} of the files and layer {@code top} on it, changed. */
+        void layers(BenchmarkParams bp, String driver) throws IOException {
             d = DriverFixture.open(bp, driver, fixture, FIXTURE_BYTES);
             Path tree = Trees.smallFiles(d.scratch("tree"), files, FILE_BYTES);
             Path tar = Trees.tar(tree, d.fs.root().resolve("base.tar"));
@@ -92,37 +90,44 @@ public class ChangesDiffBench {
             }
         }
 
+        /** A reference on layer {@code id} for the rest of the trial. */
+        Path hold(String id) throws IOException {
+            Path p = d.driver.get(id);
+            held.add(id);
+            return p;
+        }
+
         @TearDown(Level.Trial)
         public void teardown() throws IOException {
-            if (d != null) d.close();
+            if (d == null) return;
+            try {
+                for (String id : held) d.driver.put(id);
+            } finally {
+                d.close();
+            }
         }
     }
 
+    public static class Layered extends Shape {
+        @Param({"btrfs"})
+        public String driver;
+
+        @Setup(Level.Trial)
+        public void setup(BenchmarkParams bp) throws IOException {
+            layers(bp, driver);
+        }
+    }
+
+    /** The same two layers, held (got) for the whole trial so the timing holds the walk alone. */
     public static class Naive extends Shape {
-        ScratchFilesystem scratch;
         Path lower;
         Path upper;
 
         @Setup(Level.Trial)
         public void setup(BenchmarkParams bp) throws IOException {
-            scratch = Fixtures.make(bp, fixture, FIXTURE_BYTES);
-            // the lower is unpacked from the same kind of tar the driver's parent is applied
-            // from, so both diffs write the same entries (GNU tar keeps whole-second mtimes,
-            // which need no PAX header in the diff; the tree as written has nanoseconds)
-            Path tree = Trees.smallFiles(scratch.root().resolve("tree"), files, FILE_BYTES);
-            Path tar = Trees.tar(tree, scratch.root().resolve("lower.tar"));
-            lower = Files.createDirectories(scratch.root().resolve("lower"));
-            Tools.check(List.of("tar", "--numeric-owner", "-C", lower.toString(), "-xf", tar.toString()));
-            Trees.delete(tree);
-            Files.delete(tar);
-            upper = scratch.root().resolve("upper");
-            Tools.check(List.of("cp", "-a", "--reflink=auto", lower.toString(), upper.toString()));
-            change(upper, files, changes);
-        }
-
-        @TearDown(Level.Trial)
-        public void teardown() throws IOException {
-            Fixtures.close(scratch);
+            layers(bp, REFERENCE_TREES);
+            lower = hold("base");
+            upper = hold("top");
         }
     }
 
@@ -156,7 +161,7 @@ public class ChangesDiffBench {
 
     @Benchmark
     @Reference(of = "diff", label = "naive diff",
-            value = "the naive diff (TreeDiff: both trees walked, same tar writer) of the same shape on the same fixture")
+            value = "the naive diff (TreeDiff: both trees walked, same tar writer) of the same parent and child, made by the btrfs driver on the same fixture")
     public void diffReference(Naive s, Blackhole bh) throws IOException {
         Sink sink = new Sink();
         Layers.diff(s.lower, s.upper, sink);
