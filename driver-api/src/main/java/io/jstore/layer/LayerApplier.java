@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -81,6 +80,7 @@ public final class LayerApplier {
                 target.invalidate();
                 stale = false;
             }
+            target.trim();
             try {
                 entry(e);
             } catch (LayerFormatException x) {
@@ -117,34 +117,34 @@ public final class LayerApplier {
             regular(e, parentFd, base);
             return;
         }
-        Path p = TargetRoot.pathOf(parentFd).resolve(base);
+        // every other kind too is made and restored by name in the parent's descriptor (the *at calls)
         switch (e.type()) {
-            case TarEntry.DIRECTORY -> directory(e, comps, p);
+            case TarEntry.DIRECTORY -> directory(e, comps, parentFd, base);
             case TarEntry.SYMLINK -> {
-                create(e, p, () -> Files.createSymbolicLink(p, Path.of(e.linkName())));
-                Metadata.restore(p, attributes(e, FileStat.S_IFLNK), options.chown());
+                create(parentFd, base, () -> Inodes.symlink(e.linkName(), parentFd, base));
+                Metadata.restore(parentFd, base, attributes(e, FileStat.S_IFLNK), options.chown());
             }
-            case TarEntry.HARDLINK -> hardlink(e, p);
+            case TarEntry.HARDLINK -> hardlink(e, parentFd, base);
             default -> {
                 int type = e.type() == TarEntry.CHAR_DEVICE ? FileStat.S_IFCHR
                         : e.type() == TarEntry.BLOCK_DEVICE ? FileStat.S_IFBLK : FileStat.S_IFIFO;
-                create(e, p, () -> Inodes.mknod(p, type, 0600, e.devMajor(), e.devMinor()));
-                Metadata.restore(p, attributes(e, type), options.chown());
+                create(parentFd, base, () -> Inodes.mknod(parentFd, base, type, 0600, e.devMajor(), e.devMinor()));
+                Metadata.restore(parentFd, base, attributes(e, type), options.chown());
             }
         }
     }
 
-    private void directory(TarEntry e, List<String> comps, Path p) throws IOException {
-        FileStat st = FileStat.ofOrNull(p);
+    private void directory(TarEntry e, List<String> comps, Fd parent, String base) throws IOException {
+        FileStat st = FileStat.ofOrNull(parent, base);
         if (st == null || !st.isDirectory()) {
-            if (st != null) remove(p, st);
-            Files.createDirectory(p);
+            if (st != null) remove(TargetRoot.pathOf(parent).resolve(base), st);
+            Inodes.mkdir(parent, base, 0700);
         }
-        Metadata.restoreOwnerModeXattrs(p, attributes(e, FileStat.S_IFDIR), options.chown());
+        Metadata.restoreOwnerModeXattrs(parent, base, attributes(e, FileStat.S_IFDIR), options.chown());
         // A directory made where this layer deleted the name (".wh.d", then "d/"): in an overlay
         // upper it must hide the lower's d, as the kernel marks a dir made over a whiteout.
         if (st != null && st.isWhiteout() && options.whiteouts() == ApplyOptions.WhiteoutMode.OVERLAY_UPPER) {
-            Xattrs.set(p, "trusted.overlay.opaque", OPAQUE_VALUE);
+            Xattrs.set(parent.procPath().resolve(base), "trusted.overlay.opaque", OPAQUE_VALUE);
         }
         dirTimes.set(comps, e.name(), atime(e), e.mtimeNanos());
     }
@@ -159,8 +159,7 @@ public final class LayerApplier {
         try {
             f = parent.openAt(base, CREATE_FLAGS, 0600);
         } catch (SyscallException.ExistsException x) {
-            Path p = TargetRoot.pathOf(parent).resolve(base);
-            remove(p, FileStat.of(p));
+            removeInTheWay(parent, base);
             f = parent.openAt(base, CREATE_FLAGS, 0600);
         }
         try (Fd out = f) {
@@ -228,19 +227,21 @@ public final class LayerApplier {
         return readerView;
     }
 
-    private void hardlink(TarEntry e, Path p) throws IOException {
+    private void hardlink(TarEntry e, Fd parent, String base) throws IOException {
         List<String> to = TargetRoot.components(e.name(), e.linkName());
         if (to.isEmpty()) throw new LayerFormatException(e.name(), "hardlink to the root");
-        Path found = existing(to, e.name());
-        FileStat st = found == null ? null : FileStat.ofOrNull(found);
-        if (st == null && !options.lowers().isEmpty()) {
-            found = copyUp(to, e.name());
-            st = found == null ? null : FileStat.of(found);
+        String fromRel = TargetRoot.join(to, to.size() - 1);
+        String fromBase = to.get(to.size() - 1);
+        Fd from = target.existingDirFd(fromRel, e.name());
+        FileStat st = from == null ? null : FileStat.ofOrNull(from, fromBase);
+        if (st == null && !options.lowers().isEmpty() && copyUp(to, e.name()) != null) {
+            from = target.existingDirFd(fromRel, e.name());
+            st = FileStat.of(from, fromBase);
         }
-        Path source = found;
         if (st == null) throw new LayerFormatException(e.name(), "hardlink target '" + e.linkName() + "' does not exist");
         if (st.isDirectory()) throw new UnsafeEntryException(e.name(), "hardlink to a directory");
-        create(e, p, () -> Files.createLink(p, source));
+        Fd source = from;
+        create(parent, base, () -> Inodes.link(source, fromBase, parent, base));
     }
 
     /**
@@ -303,10 +304,9 @@ public final class LayerApplier {
             throw new UnsafeEntryException(e.name(), "whiteout names no entry ('" + base + "')");
         }
         if (options.whiteouts() == ApplyOptions.WhiteoutMode.OVERLAY_UPPER) {
-            Path dir = target.dir(comps, comps.size() - 1, e.name());
-            dirTimes.keep(dirComps, dir, e.name());
-            Path p = dir.resolve(name);
-            create(e, p, () -> Inodes.whiteout(p));
+            Fd dir = target.dirFd(comps, comps.size() - 1, e.name());
+            dirTimes.keep(dirComps, TargetRoot.pathOf(dir), e.name());
+            create(dir, name, () -> Inodes.whiteout(dir, name));
             written.add(TargetRoot.join(comps, comps.size() - 1) + "/" + name);
             return;
         }
@@ -335,14 +335,18 @@ public final class LayerApplier {
         void run() throws IOException;
     }
 
-    /** Makes an entry; whatever is in the way is removed first, as other unpackers do. */
-    private void create(TarEntry e, Path p, Make make) throws IOException {
+    /** Makes {@code name} in {@code parent}; whatever is in the way is removed first, as other unpackers do. */
+    private void create(Fd parent, String name, Make make) throws IOException {
         try {
             make.run();
-        } catch (FileAlreadyExistsException | SyscallException.ExistsException x) {
-            remove(p, FileStat.of(p));
+        } catch (SyscallException.ExistsException x) {
+            removeInTheWay(parent, name);
             make.run();
         }
+    }
+
+    private void removeInTheWay(Fd parent, String name) throws IOException {
+        remove(TargetRoot.pathOf(parent).resolve(name), FileStat.of(parent, name));
     }
 
     private void remove(Path p, FileStat st) throws IOException {

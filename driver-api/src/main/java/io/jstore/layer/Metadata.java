@@ -82,6 +82,28 @@ final class Metadata {
         Inodes.setTimes(file, a.atimeNanos(), a.mtimeNanos());
     }
 
+    /**
+     * Owner, mode (not of a symlink), xattrs of {@code name} in the open directory {@code dir},
+     * by the *at calls that resolve only that one component and never follow it. Xattrs go by
+     * {@code /proc/self/fd/N/name}: the magic link is a middle component (followed), the name
+     * the final one (not followed), since symlinks and devices cannot be opened for fsetxattr.
+     */
+    static void restoreOwnerModeXattrs(Fd dir, String name, Attributes a, boolean chown) throws SyscallException {
+        if (chown) Inodes.lchown(dir, name, a.uid(), a.gid());
+        if (!a.isSymlink()) Inodes.chmod(dir, name, a.permissions());
+        if (a.xattrs().isEmpty()) return;
+        Path p = dir.procPath().resolve(name);
+        for (Map.Entry<String, byte[]> x : a.xattrs().entrySet()) {
+            Xattrs.set(p, x.getKey(), x.getValue());
+        }
+    }
+
+    /** Everything, on {@code name} in the open directory {@code dir}, for an entry with no children to come. */
+    static void restore(Fd dir, String name, Attributes a, boolean chown) throws SyscallException {
+        restoreOwnerModeXattrs(dir, name, a, chown);
+        Inodes.setTimes(dir, name, a.atimeNanos(), a.mtimeNanos());
+    }
+
     /** Everything, for entries that have no children still to come. */
     static void restore(Path path, Attributes a, boolean chown) throws SyscallException {
         restoreOwnerModeXattrs(path, a, chown);

@@ -2,10 +2,10 @@ package io.jstore.layer;
 
 import io.jstore.linux.Errno;
 import io.jstore.linux.Fd;
+import io.jstore.linux.Inodes;
 import io.jstore.linux.RootedPath;
 import io.jstore.linux.SyscallException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -86,7 +86,6 @@ final class TargetRoot implements AutoCloseable {
                 if (e.is(Errno.ENOENT) || notDirIsAbsent && e.is(Errno.ENOTDIR)) return null;
                 throw unresolvable(entry, rel, e);
             }
-            if (parents.size() >= CACHE_LIMIT) invalidate();
             parents.put(rel, fd);
         }
         return fd;
@@ -110,16 +109,16 @@ final class TargetRoot implements AutoCloseable {
     /**
      * The directory of the first {@code n} components, made if missing, as the descriptor to
      * name its children by ({@code openat} and the other *at calls with one component, never
-     * following it). Valid until the next call here or {@link #invalidate}.
+     * following it). Valid until {@link #invalidate} or {@link #trim}.
      */
     Fd dirFd(List<String> comps, int n, String entry) throws IOException {
         String rel = join(comps, n);
         Fd fd = existingFd(rel, entry, false);
         if (fd != null) return fd;
-        Path parent = n == 0 ? inside(root) : dir(comps, n - 1, entry);
+        Fd parent = dirFd(comps, n - 1, entry);
         try {
-            Files.createDirectory(parent.resolve(comps.get(n - 1)));
-        } catch (java.nio.file.FileAlreadyExistsException e) {
+            Inodes.mkdir(parent, comps.get(n - 1), 0755);
+        } catch (SyscallException.ExistsException e) {
             // something not a directory is in the way (a file, a dangling symlink)
             throw new LayerFormatException(entry, "'" + rel + "' exists and is not a directory");
         }
@@ -136,6 +135,19 @@ final class TargetRoot implements AutoCloseable {
     /** The target directory as the caller named it, for messages. */
     Path path() {
         return path;
+    }
+
+    /**
+     * Bounds the cache; called between entries only, so the descriptors an entry holds (its
+     * parent, a hardlink's source directory) stay open while it is made.
+     */
+    void trim() {
+        if (parents.size() >= CACHE_LIMIT) invalidate();
+    }
+
+    /** The directory {@code rel} ("" = root) as a descriptor; null if it does not exist. Valid as {@link #dirFd}'s. */
+    Fd existingDirFd(String rel, String entry) throws IOException {
+        return existingFd(rel, entry, false);
     }
 
     /** Forgets every cached parent, after a directory or symlink was removed or replaced. */

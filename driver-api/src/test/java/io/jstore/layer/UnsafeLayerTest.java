@@ -127,6 +127,34 @@ class UnsafeLayerTest {
         assertEquals("replaced", Files.readString(target.resolve("h2")));
     }
 
+    /** One entry of each kind at {@code name}: its parent is resolved, and the name itself made, inside the target. */
+    private static TestTar eachKind(TestTar t, String name, int i) {
+        return switch (i) {
+            case 0 -> t.file(name, "pwned");
+            case 1 -> t.dir(name + "/", 0777);
+            case 2 -> t.symlink(name, "/pwned");
+            case 3 -> t.entry(name, TarEntry.FIFO, "", new byte[0], 0666);
+            case 4 -> t.entry(new TarEntry(name, TarEntry.CHAR_DEVICE, 0666, 0, 0, 0, 0, -1, "", 1, 3, Map.of()), new byte[0]);
+            default -> t.file("src", "inside").hardlink(name, "src");
+        };
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {0, 1, 2, 3, 4, 5})
+    void noEntryKindGoesThroughASymlinkOrFollowsOneItReplaces(int kind) throws IOException {
+        // a parent that is a symlink made earlier in the tar, or already in the target
+        assertThrows(LayerFormatException.class, () -> apply(eachKind(new TestTar().symlink("abs", out()), "abs/new", kind),
+                ApplyOptions.DEFAULT));
+        Files.createSymbolicLink(target.resolve("in-target"), outside.resolve("dir"));
+        assertThrows(LayerFormatException.class, () -> apply(eachKind(new TestTar(), "in-target/new", kind), ApplyOptions.DEFAULT));
+        // the final name a symlink to outside: the entry replaces the link, never writes through it
+        Files.createSymbolicLink(target.resolve("last"), outside.resolve("secret"));
+        apply(eachKind(new TestTar(), "last", kind), ApplyOptions.DEFAULT);
+        FileStat st = FileStat.of(target.resolve("last"));
+        assertTrue(kind == 2 ? Files.readSymbolicLink(target.resolve("last")).toString().equals("/pwned") : !st.isSymlink());
+        assertTrue(Files.exists(outside.resolve("secret")));
+    }
+
     @Test
     void hardlinkToADirectoryIsRefused() throws IOException {
         refused(new TestTar().dir("d/").hardlink("h", "d"), "h");

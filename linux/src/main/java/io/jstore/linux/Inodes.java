@@ -20,9 +20,79 @@ public final class Inodes {
         }
     }
 
+    /** {@code mknodat}: {@code name} in directory {@code dir}, only that one component resolved. */
+    public static void mknod(Fd dir, String name, int type, int permissions, int major, int minor) throws SyscallException {
+        if (Library.LIBC.mknodat(dir.number(), name, type | (permissions & 07777), makedev(major, minor)) != 0) {
+            throw SyscallException.last("mknodat", dir.description() + "/" + name);
+        }
+    }
+
+    /** {@code mkdirat}: a directory {@code name} in {@code dir} (the umask applies, as to mkdir). */
+    public static void mkdir(Fd dir, String name, int permissions) throws SyscallException {
+        if (Library.LIBC.mkdirat(dir.number(), name, permissions & 07777) != 0) {
+            throw SyscallException.last("mkdirat", dir.description() + "/" + name);
+        }
+    }
+
+    /** {@code symlinkat}: a symlink {@code name} in {@code dir} whose content is {@code target}, never resolved. */
+    public static void symlink(String target, Fd dir, String name) throws SyscallException {
+        if (Library.LIBC.symlinkat(target, dir.number(), name) != 0) {
+            throw SyscallException.last("symlinkat", dir.description() + "/" + name);
+        }
+    }
+
+    /**
+     * {@code linkat} without AT_SYMLINK_FOLLOW: a new name {@code to} in {@code toDir} for the
+     * inode {@code from} names in {@code fromDir}; a symlink there is linked itself, not followed.
+     */
+    public static void link(Fd fromDir, String from, Fd toDir, String to) throws SyscallException {
+        if (Library.LIBC.linkat(fromDir.number(), from, toDir.number(), to, 0) != 0) {
+            throw SyscallException.last("linkat", fromDir.description() + "/" + from, toDir.description() + "/" + to);
+        }
+    }
+
+    /** {@code fchownat} with AT_SYMLINK_NOFOLLOW: the owner of {@code name} in {@code dir} itself. */
+    public static void lchown(Fd dir, String name, int uid, int gid) throws SyscallException {
+        if (Library.LIBC.fchownat(dir.number(), name, uid, gid, AT_SYMLINK_NOFOLLOW) != 0) {
+            throw SyscallException.last("fchownat", dir.description() + "/" + name);
+        }
+    }
+
+    private static volatile boolean noFchmodat2;
+
+    /**
+     * The mode of {@code name} in {@code dir}, setuid/setgid/sticky included, by
+     * {@code fchmodat2(AT_SYMLINK_NOFOLLOW)}: should a symlink have taken the name meanwhile,
+     * the call fails (EOPNOTSUPP) instead of changing what it points to. Kernels before 6.6
+     * get plain {@code fchmodat}, which follows.
+     */
+    public static void chmod(Fd dir, String name, int permissions) throws SyscallException {
+        if (!noFchmodat2) {
+            if (Library.LIBC.syscall(Library.SYS_FCHMODAT2, dir.number(), name, permissions & 07777, AT_SYMLINK_NOFOLLOW) == 0) return;
+            int errno = Library.errno();
+            if (errno != Errno.ENOSYS) throw SyscallException.of("fchmodat2", errno, dir.description() + "/" + name);
+            noFchmodat2 = true;
+        }
+        if (Library.LIBC.fchmodat(dir.number(), name, permissions & 07777, 0) != 0) {
+            throw SyscallException.last("fchmodat", dir.description() + "/" + name);
+        }
+    }
+
+    /** {@code utimensat} with AT_SYMLINK_NOFOLLOW on {@code name} in {@code dir}, to the nanosecond. */
+    public static void setTimes(Fd dir, String name, long atimeNanos, long mtimeNanos) throws SyscallException {
+        if (Library.LIBC.utimensat(dir.number(), name, timespecs(atimeNanos, mtimeNanos), AT_SYMLINK_NOFOLLOW) != 0) {
+            throw SyscallException.last("utimensat", dir.description() + "/" + name);
+        }
+    }
+
     /** The overlayfs whiteout: a character device 0/0. */
     public static void whiteout(Path path) throws SyscallException {
         mknod(path, FileStat.S_IFCHR, 0, 0, 0);
+    }
+
+    /** The overlayfs whiteout {@code name} in {@code dir}. */
+    public static void whiteout(Fd dir, String name) throws SyscallException {
+        mknod(dir, name, FileStat.S_IFCHR, 0, 0, 0);
     }
 
     public static void lchown(Path path, int uid, int gid) throws SyscallException {

@@ -37,6 +37,9 @@ final class Library {
         int lremovexattr(String path, String name);
         int fsetxattr(int fd, String name, @In byte[] value, long size, int flags);
         int mknodat(int dirfd, String path, int mode, long dev);
+        int mkdirat(int dirfd, String path, int mode);
+        int symlinkat(String target, int newdirfd, String linkpath);
+        int linkat(int olddirfd, String oldpath, int newdirfd, String newpath, int flags);
         int fchownat(int dirfd, String path, int uid, int gid, int flags);
         int fchmodat(int dirfd, String path, int mode, int flags);
         int utimensat(int dirfd, String path, @In long[] times, int flags);
@@ -80,6 +83,7 @@ final class Library {
         long syscall(long number, int dirfd, String path, @In byte[] how, long size);
         long syscall(long number, String a, String b);
         long syscall(long number, int dirfd, String path, int flags, @Out byte[] buf, long size);
+        long syscall(long number, int dirfd, String path, int mode, int flags);
 
         String strerror(int errnum);
     }
@@ -96,6 +100,8 @@ final class Library {
     static final long SYS_OPENAT2 = 437;
     /** Linux 6.13+; the generic table gives arm64 the same number. */
     static final long SYS_LISTXATTRAT = 465;
+    /** Linux 6.6+, the first fchmodat that honours AT_SYMLINK_NOFOLLOW; the same number on arm64. */
+    static final long SYS_FCHMODAT2 = 452;
 
     private static boolean isArm64() {
         String arch = System.getProperty("os.arch");
