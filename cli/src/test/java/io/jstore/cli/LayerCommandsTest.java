@@ -108,6 +108,22 @@ class LayerCommandsTest {
         assertTrue(v.err().contains("\tat "), v.err());
     }
 
+    /** Without -o the layer goes to the process's stdout as raw bytes: the same tar -o writes. */
+    @Test
+    void diffWithoutOutputWritesTheTarToStdout() throws Exception {
+        Path layer = tmp.resolve("layer.tar");
+        assertEquals(0, run("diff", "-o", layer.toString(), lower.toString(), upper.toString()).code());
+        Path stdout = tmp.resolve("stdout.tar");
+        String jvm = ProcessHandle.current().info().command().orElse("java");
+        Process p = new ProcessBuilder(jvm, "--add-opens", "java.base/java.nio=ALL-UNNAMED",
+                "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "diff", lower.toString(), upper.toString())
+                .redirectOutput(stdout.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue());
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(layer), Files.readAllBytes(stdout)), "stdout differs from -o");
+    }
+
     @Test
     void wrongArgumentsFailClearly() throws IOException {
         Result r = run("diff", "-o", tmp.resolve("x.tar").toString(), tmp.resolve("missing").toString(), upper.toString());

@@ -116,6 +116,67 @@ class LayerApplierTest {
         assertFalse(Files.exists(bin.resolve("old")));
     }
 
+    /** OCI: an opaque marker hides the lower layers' entries of the dir; this layer's own, before or after it, stay. */
+    @Test
+    void anOpaqueMarkerEmptiesTheLowerContentButKeepsThisLayers() throws IOException {
+        Path target = Files.createDirectory(tmp.resolve("target"));
+        Files.createDirectories(target.resolve("d/sub"));
+        Files.writeString(target.resolve("d/old"), "lower");
+        Files.writeString(target.resolve("d/sub/old2"), "lower");
+        Files.writeString(target.resolve("d/replaced"), "lower");
+        Files.writeString(target.resolve("keep"), "beside d");
+        byte[] tar = new TestTar().dir("d/").file("d/before", "b").file("d/replaced", "new").file("d/.wh..wh..opq", "")
+                .file("d/after", "a").build();
+        Layers.apply(new java.io.ByteArrayInputStream(tar), target, ApplyOptions.DEFAULT);
+        try (var names = Files.list(target.resolve("d"))) {
+            assertEquals(java.util.Set.of("before", "replaced", "after"),
+                    names.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+        }
+        assertEquals("new", Files.readString(target.resolve("d/replaced")));
+        assertEquals("beside d", Files.readString(target.resolve("keep")));
+    }
+
+    /**
+     * A 5 GiB entry (zeros, so it lands as holes) streams through the applier's fixed buffers:
+     * what the thread allocates does not grow with the data, so no heap size limits a layer.
+     */
+    @Test
+    void aMultiGigabyteEntryAllocatesNoMoreThanASmallOne() throws IOException {
+        long size = 5L << 30;
+        Path target = Files.createDirectory(tmp.resolve("target"));
+        long small = allocatedApplying(1 << 20, target);
+        long big = allocatedApplying(size, target);
+        assertEquals(size, Files.size(target.resolve("big")));
+        assertTrue(big < small + (16 << 20), "5 GiB allocated " + big + " bytes, 1 MiB " + small);
+    }
+
+    private static long allocatedApplying(long size, Path target) throws IOException {
+        byte[] header = new TestTar().entry(new TarEntry("big", TarEntry.REGULAR, 0644, 0, 0, size, 0, -1, "", 0, 0,
+                java.util.Map.of()), new byte[0]).unfinished();
+        long padded = (size + 511) / 512 * 512 + 1024; // data, padding, end marker: all zeros
+        InputStream in = new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(header), new InputStream() {
+            long left = padded;
+
+            @Override
+            public int read() {
+                return left-- > 0 ? 0 : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (left == 0) return -1;
+                int n = (int) Math.min(len, left);
+                java.util.Arrays.fill(b, off, off + n, (byte) 0);
+                left -= n;
+                return n;
+            }
+        });
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+        Layers.apply(in, target, ApplyOptions.DEFAULT.withoutDigest());
+        return threads.getCurrentThreadAllocatedBytes() - before;
+    }
+
     static ApplyResult apply(Path tar, Path target) throws IOException {
         try (InputStream in = Files.newInputStream(tar)) {
             return Layers.apply(in, target, ApplyOptions.DEFAULT);
