@@ -78,25 +78,28 @@ public final class Graph implements AutoCloseable {
      * null — the one the store was made with, else the best one whose probe accepts it.
      */
     public static Graph open(Path root, String driverName) throws IOException {
-        String name = driverName;
-        String recorded;
-        try (GraphDb db = GraphDb.open(root.resolve("graph"))) {
-            recorded = db.read(t -> t.meta("driver")).orElse(null);
-        }
-        // Before the other driver is opened: opening makes its home in the store root.
-        if (recorded != null && name != null && !recorded.equals(name)) throw mismatch(root, recorded, name);
-        if (name == null) name = recorded;
-        if (name == null) {
-            name = Drivers.all().stream().filter(p -> p.probe(root.resolve(p.name())).supported())
-                    .map(DriverProvider::name).findFirst()
-                    .orElseThrow(() -> new DriverException.UnsupportedException("any",
-                            "no storage driver on the class path can run at " + root));
-        }
-        Driver d = Drivers.open(name, root.resolve(name), Map.of());
+        // one database open for the driver's name and the graph (an open is an env, eleven tables and a reader check)
+        GraphDb db = GraphDb.open(root.resolve("graph"));
         try {
-            return open(root, d);
+            String recorded = db.read(t -> t.meta("driver")).orElse(null);
+            // Before the other driver is opened: opening makes its home in the store root.
+            if (recorded != null && driverName != null && !recorded.equals(driverName)) throw mismatch(root, recorded, driverName);
+            String name = driverName != null ? driverName : recorded;
+            if (name == null) {
+                name = Drivers.all().stream().filter(p -> p.probe(root.resolve(p.name())).supported())
+                        .map(DriverProvider::name).findFirst()
+                        .orElseThrow(() -> new DriverException.UnsupportedException("any",
+                                "no storage driver on the class path can run at " + root));
+            }
+            Driver d = Drivers.open(name, root.resolve(name), Map.of());
+            try {
+                return new Graph(root, db, d);
+            } catch (IOException | RuntimeException e) {
+                d.close();
+                throw e;
+            }
         } catch (IOException | RuntimeException e) {
-            d.close();
+            db.close();
             throw e;
         }
     }
