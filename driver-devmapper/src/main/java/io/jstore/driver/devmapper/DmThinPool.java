@@ -27,6 +27,15 @@ import java.util.Optional;
  * it did and is applied; one lower, it is undone (a created device deleted again, a deletion
  * finished), so whatever point a crash hit, the two agree again.
  *
+ * <p>Deferred removal and deletion (Docker's {@code dm.use_deferred_removal} and
+ * {@code dm.use_deferred_deletion}): a thin device whose filesystem is still mounted only in
+ * another mount namespace (every unshare of a mount namespace copies all mounts, and this
+ * host's private root mount never unmounts the copies) cannot be removed or deleted now. Its
+ * dm device is removed when the copy lets go (the kernel's deferred remove), and
+ * {@link #delete} forgets its name at once and keeps it in {@code pool.json} as deferred; the
+ * pool's {@code delete} message follows on the first change or open after the dm device has
+ * gone, with the usual crash protocol.
+ *
  * <p>Names: the pool is {@code jstore-<h>-pool} and device N {@code jstore-<h>-N}, where
  * {@code <h>} is a digest of the pool directory, so pools of two homes never meet.
  */
@@ -95,6 +104,7 @@ public final class DmThinPool implements ThinPool {
         try (PoolLock.Held l = pool.lock.acquire()) {
             pool.activatePool(dataBytes, metadataBytes);
             pool.repair();
+            pool.deleteDeferred();
         }
         return pool;
     }
@@ -191,7 +201,7 @@ public final class DmThinPool implements ThinPool {
     }
 
     private static PoolState applied(PoolState s, PoolState.Pending p) {
-        PoolState done = p.op().equals(PoolState.Pending.DELETE) ? s.without(p.device().name()) : s.with(p.device());
+        PoolState done = p.op().equals(PoolState.Pending.DELETE) ? s.without(p.device()) : s.with(p.device());
         return done;
     }
 
@@ -251,6 +261,7 @@ public final class DmThinPool implements ThinPool {
             throw new IllegalArgumentException("device size must be a positive multiple of 4096: " + sizeBytes);
         }
         try (PoolLock.Held l = lock.acquire()) {
+            deleteDeferred();
             PoolState s = store.load();
             ThinDevice d = new ThinDevice(name, newId(s, name), sizeBytes, null);
             change(s, new PoolState.Pending(PoolState.Pending.CREATE, d, s.transactionId() + 1), "create_thin " + d.id());
@@ -261,6 +272,7 @@ public final class DmThinPool implements ThinPool {
     @Override
     public ThinDevice snapshot(String name, String origin) throws IOException {
         try (PoolLock.Held l = lock.acquire()) {
+            deleteDeferred();
             PoolState s = store.load();
             ThinDevice from = existing(s, origin);
             ThinDevice d = new ThinDevice(name, newId(s, name), from.sizeBytes(), origin);
@@ -293,11 +305,59 @@ public final class DmThinPool implements ThinPool {
     @Override
     public void delete(String name) throws IOException {
         try (PoolLock.Held l = lock.acquire()) {
+            deleteDeferred();
             PoolState s = store.load();
             ThinDevice d = existing(s, name);
             Optional<DeviceMapper.Info> live = DeviceMapper.info(thinName(d));
-            if (live.isPresent()) throw new PoolException.DeviceActiveException(dir, name, live.get().path());
+            if (live.isPresent()) {
+                DeviceMapper.Info i = live.get();
+                if (i.openCount() == 0 || DeviceUse.mountedHere(i.devNo()) || !DeviceUse.mountedSomewhere(i.path())) {
+                    throw new PoolException.DeviceActiveException(dir, name, i.path());
+                }
+                // mounted only in another namespace: the dm device goes with that mount, the blocks after it
+                removeDeferred(thinName(d));
+                store.commit(s.deferring(name));
+                return;
+            }
             change(s, new PoolState.Pending(PoolState.Pending.DELETE, d, s.transactionId() + 1), "delete " + d.id());
+        }
+    }
+
+    /**
+     * Sends the pool the {@code delete} of each deferred device whose dm device has gone;
+     * returns how many still wait. The caller holds the pool's lock.
+     */
+    private int deleteDeferred() throws IOException {
+        int waiting = 0;
+        for (ThinDevice d : store.load().deferred()) {
+            Optional<DeviceMapper.Info> live = DeviceMapper.info(thinName(d));
+            if (live.isPresent() && live.get().openCount() == 0) {
+                removeDeferred(thinName(d)); // nobody has it open: this removes it at once
+                live = DeviceMapper.info(thinName(d));
+            }
+            if (live.isPresent()) {
+                waiting++;
+                continue;
+            }
+            PoolState s = store.load();
+            change(s, new PoolState.Pending(PoolState.Pending.DELETE, d, s.transactionId() + 1), "delete " + d.id());
+        }
+        return waiting;
+    }
+
+    /** {@link #deleteDeferred} under the pool's lock, for tests that wait for a deferred deletion. */
+    int deleteDeferredNow() throws IOException {
+        try (PoolLock.Held l = lock.acquire()) {
+            return deleteDeferred();
+        }
+    }
+
+    /** The dm device removed now if nobody has it open, else by the kernel at its last close. */
+    private static void removeDeferred(String dmName) throws SyscallException {
+        try {
+            DeviceMapper.remove(dmName, true);
+        } catch (SyscallException e) {
+            if (e.errno() != io.jstore.linux.Errno.ENXIO) throw e; // gone meanwhile
         }
     }
 
@@ -306,7 +366,12 @@ public final class DmThinPool implements ThinPool {
         try (PoolLock.Held l = lock.acquire()) {
             ThinDevice d = existing(store.load(), name);
             Optional<DeviceMapper.Info> live = DeviceMapper.info(thinName(d));
-            if (live.isPresent() && live.get().activeTable()) return live.get().path();
+            if (live.isPresent() && live.get().activeTable()) {
+                // a removal deferred at a put may be pending, waiting only for a copy of the mount
+                // in another namespace: that copy's end would remove the device under this caller
+                DeviceMapper.message(thinName(d), 0, "@cancel_deferred_remove");
+                return live.get().path();
+            }
             if (live.isEmpty()) DeviceMapper.create(thinName(d), thinName(d).toUpperCase());
             String pool = DeviceMapper.info(poolName()).orElseThrow(() -> new PoolException(dir, poolName() + " is gone"))
                     .devNo();
@@ -327,11 +392,7 @@ public final class DmThinPool implements ThinPool {
         try (PoolLock.Held l = lock.acquire()) {
             ThinDevice d = existing(store.load(), name);
             if (DeviceMapper.info(thinName(d)).isEmpty()) return;
-            try {
-                DeviceMapper.remove(thinName(d), true);
-            } catch (SyscallException e) {
-                if (e.errno() != io.jstore.linux.Errno.ENXIO) throw e; // gone meanwhile
-            }
+            removeDeferred(thinName(d));
         }
     }
 

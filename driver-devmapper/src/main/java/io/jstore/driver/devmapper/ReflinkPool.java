@@ -5,7 +5,6 @@ import io.jstore.linux.FileClone;
 import io.jstore.linux.FileStat;
 import io.jstore.linux.Filesystems;
 import io.jstore.linux.LoopDevice;
-import io.jstore.linux.MountInfo;
 import io.jstore.linux.SyscallException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -305,24 +304,12 @@ public final class ReflinkPool implements ThinPool {
         if (mine != null) return Optional.of(mine.path());
         List<Integer> loops = LoopDevice.boundTo(image(d));
         if (loops.isEmpty()) return Optional.empty();
-        List<MountInfo.Entry> mounts = MountInfo.self();
         for (int n : loops) {
-            String dev = deviceNumber(n);
-            if (mounts.stream().anyMatch(m -> (m.major() + ":" + m.minor()).equals(dev))) return Optional.of(loopPath(n));
-            if (!mountedSomewhere(n)) return Optional.of(loopPath(n));
+            if (DeviceUse.mountedHere(deviceNumber(n)) || !DeviceUse.mountedSomewhere(loopPath(n))) {
+                return Optional.of(loopPath(n));
+            }
         }
         return Optional.empty();
-    }
-
-    /** A mounted filesystem claims its block device: an exclusive open of it fails with EBUSY. */
-    private static boolean mountedSomewhere(int loop) throws SyscallException {
-        try (Fd probe = Fd.open(loopPath(loop), Fd.O_RDONLY | Fd.O_EXCL)) {
-            return false;
-        } catch (SyscallException.BusyException e) {
-            return true;
-        } catch (SyscallException.NotFoundException e) {
-            return false;
-        }
     }
 
     private static String deviceNumber(int loop) throws IOException {

@@ -44,8 +44,9 @@ public sealed interface ThinPool extends AutoCloseable permits DmThinPool, Refli
 
     /**
      * Deletes a device that is not active ({@link PoolException.DeviceActiveException}
-     * otherwise). The reflink pool also deletes a device active only for a mount another
-     * mount namespace copied: its blocks go when that copy does.
+     * otherwise). A device active only for a mount another mount namespace copied is deleted
+     * too: its name goes now, its block device and blocks when that copy does (deferred
+     * removal and deletion, as Docker's devicemapper).
      */
     void delete(String name) throws IOException;
 

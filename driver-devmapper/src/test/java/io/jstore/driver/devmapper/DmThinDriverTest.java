@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,6 +81,68 @@ class DmThinDriverTest {
             again.cleanup();
             again.close();
             ((DmThinPool) again.pool()).deactivatePool();
+        }
+    }
+
+    /**
+     * dm-thin's side of {@link MountCopiedElsewhereTest}: a copy of a layer's mount in another
+     * namespace holds its thin device past the put, remove must still succeed (the device and
+     * its blocks go with the copy), and a layer activated again meanwhile must keep its device
+     * when the copy goes (the put's deferred removal is cancelled).
+     */
+    @Test
+    void aLayerWhoseMountAnotherNamespaceCopiedIsRemovedAndItsBlocksGoWithTheCopy(
+            @Scratch(type = FsType.EXT4, sizeMiB = 2048) ScratchFilesystem fs) throws Exception {
+        Root.assumeTool("unshare");
+        DevmapperDriver d = DevmapperDriver.open(fs.root().resolve("dm"), OPTIONS);
+        DmThinPool pool = (DmThinPool) d.pool();
+        try {
+            d.create("L1", null, CreateOptions.DEFAULT);
+            Path l1 = d.get("L1");
+            Files.write(l1.resolve("big"), new byte[8 << 20]);
+            Files.writeString(l1.resolve("a"), "from L1");
+            Process holder = MountCopiedElsewhereTest.holdCopyOfEveryMount();
+            long withL1;
+            try {
+                d.put("L1");
+                assertTrue(pool.activePath("L1").isPresent(), "the copy holds L1's thin device past the put");
+                d.createReadWrite("C1", "L1", CreateOptions.DEFAULT);
+                assertEquals("from L1", Files.readString(d.get("C1").resolve("a")));
+                d.put("C1");
+                d.remove("C1");
+                withL1 = pool.usage().dataUsed();
+                d.remove("L1");
+                assertFalse(d.exists("L1"));
+                assertEquals(List.of(BaseDevice.NAME), pool.list().stream().map(ThinDevice::name).toList());
+                // removing the mount point detaches the copy (the kernel does so for mounts of other
+                // namespaces on a removed directory), and the kernel then removes the device from a
+                // work queue: the deletion the pool deferred follows at its next change
+                for (int i = 0; i < 100 && pool.deleteDeferredNow() > 0; i++) Thread.sleep(100);
+                assertEquals(0, pool.deleteDeferredNow(), "the copy went, and L1's device with it");
+                assertTrue(pool.usage().dataUsed() < withL1, "L1's blocks are free again");
+            } finally {
+                holder.destroy();
+                holder.waitFor(10, TimeUnit.SECONDS);
+            }
+
+            d.create("L2", null, CreateOptions.DEFAULT);
+            Files.writeString(d.get("L2").resolve("a"), "from L2");
+            holder = MountCopiedElsewhereTest.holdCopyOfEveryMount();
+            try {
+                d.put("L2");
+                d.mounts("L2");
+            } finally {
+                holder.destroy();
+                holder.waitFor(10, TimeUnit.SECONDS);
+            }
+            Thread.sleep(500);
+            assertTrue(pool.activePath("L2").isPresent(), "activated again, L2 keeps its device when the copy goes");
+            assertEquals("from L2", Files.readString(d.get("L2").resolve("a")));
+            d.put("L2");
+        } finally {
+            d.cleanup();
+            d.close();
+            pool.deactivatePool();
         }
     }
 }

@@ -135,8 +135,8 @@ class MountCopiedElsewhereTest {
     }
 
     /** A process in a new mount namespace, once it is there, holding a copy of every mount of ours. */
-    private static Process holdCopyOfEveryMount() throws Exception {
-        Process p = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "sleep", "60")
+    static Process holdCopyOfEveryMount() throws Exception {
+        Process p = new ProcessBuilder("unshare", "--mount", "--propagation", "private", "sleep", "3600")
                 .redirectErrorStream(true).start();
         Path ours = Files.readSymbolicLink(Path.of("/proc/self/ns/mnt"));
         Path theirs = Path.of("/proc", Long.toString(p.pid()), "ns", "mnt");

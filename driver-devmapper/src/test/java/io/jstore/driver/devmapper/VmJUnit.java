@@ -4,6 +4,8 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TestExecutionListener;
@@ -29,6 +31,14 @@ public final class VmJUnit {
         Launcher launcher = LauncherFactory.create();
         SummaryGeneratingListener summary = new SummaryGeneratingListener();
         TestExecutionListener progress = new TestExecutionListener() {
+            // per test, so the VM's log shows where its minutes go
+            private final Map<String, Long> started = new ConcurrentHashMap<>();
+
+            @Override
+            public void executionStarted(TestIdentifier id) {
+                started.put(id.getUniqueId(), System.nanoTime());
+            }
+
             @Override
             public void executionSkipped(TestIdentifier id, String reason) {
                 System.out.println("VM-TEST SKIPPED " + id.getDisplayName() + ": " + reason);
@@ -37,7 +47,8 @@ public final class VmJUnit {
             @Override
             public void executionFinished(TestIdentifier id, TestExecutionResult result) {
                 if (!id.isTest()) return;
-                System.out.println("VM-TEST " + result.getStatus() + " " + id.getDisplayName()
+                long ms = (System.nanoTime() - started.getOrDefault(id.getUniqueId(), System.nanoTime())) / 1_000_000;
+                System.out.println("VM-TEST " + result.getStatus() + " " + id.getDisplayName() + " (" + ms + " ms)"
                         + result.getThrowable().map(t -> ": " + t).orElse(""));
             }
         };
