@@ -147,7 +147,9 @@ class LayerRoundTripTest {
         for (Change c : changes) {
             if (c.kind() == Change.Kind.DELETED) continue;
             Path p = upper.resolve(c.path().substring(1));
-            if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !c.path().equals("/usr/bin/h2")) {
+            // the second names of the layer's two hardlinked new files carry no data of their own
+            if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && !c.path().equals("/usr/bin/h2")
+                    && !c.path().endsWith("/" + "m".repeat(255))) {
                 expected += Files.size(p);
             }
         }

@@ -144,6 +144,9 @@ public final class RootfsTrees {
         Files.createDirectories(root.resolve(deep));
         file(root, deep + "/" + LONG_NAME, "another long one", 0644, 0, 0);
         times(root, deep + "/" + LONG_NAME);
+        // link targets past tar's 100-byte linkname field: PAX linkpath, for a symlink and a hardlink
+        symlink(root, deep + "/long-target", "/" + "t".repeat(300));
+        Files.createLink(root.resolve(deep + "/" + "m".repeat(255)), root.resolve(deep + "/" + LONG_NAME));
         times(root, deep);
         times(root, "newdir/" + "p".repeat(200));
         times(root, "newdir/empty");
