@@ -15,12 +15,18 @@ import io.jstore.linux.testing.FsType;
 import io.jstore.linux.testing.Root;
 import io.jstore.linux.testing.Scratch;
 import io.jstore.linux.testing.ScratchFilesystem;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -144,5 +150,60 @@ class DmThinDriverTest {
             d.close();
             pool.deactivatePool();
         }
+    }
+
+    /**
+     * A pool whose data space runs out under a layer being applied: the device's filesystem
+     * sees its own free space, not the pool's, so the writes fail with EIO (the pool has
+     * error_if_no_space) and the driver must report ENOSPC for the layer, leave nothing of it,
+     * and work again once layers are removed.
+     */
+    @Test
+    void aFullPoolGivesATypedErrorAndLeavesNoHalfLayer(@Scratch(type = FsType.EXT4, sizeMiB = 1024) ScratchFilesystem fs)
+            throws Exception {
+        DevmapperDriver d = DevmapperDriver.open(fs.root().resolve("dm"), Map.of(DevmapperOptions.POOL, "dm-thin",
+                DevmapperOptions.BASESIZE, "512M", DevmapperOptions.POOLSIZE, "64M", DevmapperOptions.METADATASIZE, "16M"));
+        try {
+            List<String> made = new ArrayList<>();
+            String failed = null;
+            for (int i = 0; i < 4 && failed == null; i++) {
+                String id = "l" + i;
+                try {
+                    d.create(id, made.isEmpty() ? null : made.get(made.size() - 1), CreateOptions.DEFAULT);
+                    d.applyDiff(id, null, new ByteArrayInputStream(layerOf(40 << 20, i)));
+                    made.add(id);
+                } catch (DriverException.NoSpaceException e) {
+                    assertEquals(id, e.layer(), e.toString());
+                    failed = id;
+                }
+            }
+            assertEquals(List.of("l0"), made, "a 64 MiB pool holds one 40 MiB layer, not two");
+            assertFalse(d.exists(failed));
+            assertEquals(List.of(BaseDevice.NAME, "l0"), d.pool().list().stream().map(ThinDevice::name).toList());
+            d.remove("l0");
+            d.create(failed, null, CreateOptions.DEFAULT);
+            d.applyDiff(failed, null, new ByteArrayInputStream(layerOf(40 << 20, 9)));
+            assertEquals(40 << 20, Files.size(d.get(failed).resolve("blob")), "the pool works again once space is freed");
+            d.put(failed);
+        } finally {
+            d.cleanup();
+            d.close();
+            ((DmThinPool) d.pool()).deactivatePool();
+        }
+    }
+
+    /** A layer tar holding one file {@code blob} of random (unshareable) bytes. */
+    private static byte[] layerOf(int bytes, int seed) throws Exception {
+        byte[] data = new byte[bytes];
+        new Random(seed).nextBytes(data);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(bytes + 4096);
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(out)) {
+            TarArchiveEntry e = new TarArchiveEntry("blob");
+            e.setSize(bytes);
+            tar.putArchiveEntry(e);
+            tar.write(data);
+            tar.closeArchiveEntry();
+        }
+        return out.toByteArray();
     }
 }
