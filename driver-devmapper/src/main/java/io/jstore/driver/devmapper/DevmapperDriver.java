@@ -187,15 +187,33 @@ final class DevmapperDriver extends AbstractDriver {
     protected long applyLayer(String id, String parent, InputStream in) throws IOException {
         requireFreeSpace(id, mountPoint(id), null);
         Path root = get(id);
+        long n;
         try {
-            long n = Layers.apply(in, root, ApplyOptions.DEFAULT.withoutDigest()).uncompressedBytes();
+            n = Layers.apply(in, root, ApplyOptions.DEFAULT.withoutDigest()).uncompressedBytes();
             Filesystems.syncfs(root);
             requireFreeSpace(id, root, null);
-            return n;
+        } catch (IOException e) {
+            IOException failure = noSpaceIfPoolFull(id, root, e);
+            putAfter(id, failure);
+            throw failure;
+        } catch (RuntimeException | Error e) {
+            putAfter(id, e);
+            throw e;
+        }
+        try {
+            put(id); // its syncfs may be the first to see the pool's failed writeback
         } catch (IOException e) {
             throw noSpaceIfPoolFull(id, root, e);
-        } finally {
+        }
+        return n;
+    }
+
+    /** The put after a failed apply, whose own failure must not hide the apply's. */
+    private void putAfter(String id, Throwable failure) {
+        try {
             put(id);
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 
@@ -237,8 +255,16 @@ final class DevmapperDriver extends AbstractDriver {
             // the unmount writes the filesystem back only if it is the last mount of it, and a
             // copy of this mount in another mount namespace outlives it: a snapshot of the
             // device taken after the put would miss what the filesystem still held in memory
-            Filesystems.syncfs(target);
+            IOException writeback = null;
+            try {
+                Filesystems.syncfs(target);
+            } catch (IOException e) {
+                writeback = e; // what failed to reach the device is lost either way; the mount must still go
+            }
             Mounts.unmountPatiently(target, UNMOUNT_PATIENCE_MILLIS);
+            if (pool.device(id).isPresent()) pool.deactivate(id);
+            if (writeback != null) throw writeback;
+            return;
         }
         if (pool.device(id).isPresent()) pool.deactivate(id);
     }

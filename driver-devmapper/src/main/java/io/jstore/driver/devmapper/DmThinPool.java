@@ -439,7 +439,40 @@ public final class DmThinPool implements ThinPool {
      */
     public void deactivatePool() throws IOException {
         try (PoolLock.Held l = lock.acquire()) {
-            if (DeviceMapper.info(poolName()).isPresent()) DeviceMapper.remove(poolName(), false);
+            // a thin device's deferred remove (deactivate after put) may still be finishing
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            for (long pause = 1; DeviceMapper.info(poolName()).isPresent(); pause = Math.min(pause * 2, 100)) {
+                try {
+                    DeviceMapper.remove(poolName(), false);
+                } catch (SyscallException e) {
+                    if (e.errno() != io.jstore.linux.Errno.EBUSY) throw e;
+                    if (System.nanoTime() > deadline) {
+                        throw new PoolException(dir, poolName() + " is still in use by " + activeThinDevices(), e);
+                    }
+                    sleep(pause);
+                }
+            }
+        }
+    }
+
+    private List<String> activeThinDevices() throws IOException {
+        List<String> active = new java.util.ArrayList<>();
+        PoolState s = store.load();
+        for (ThinDevice d : s.devices().values()) {
+            DeviceMapper.info(thinName(d)).ifPresent(i -> active.add(i.name() + " (open " + i.openCount() + ")"));
+        }
+        for (ThinDevice d : s.deferred()) {
+            DeviceMapper.info(thinName(d)).ifPresent(i -> active.add(i.name() + " (deferred, open " + i.openCount() + ")"));
+        }
+        return active;
+    }
+
+    private static void sleep(long millis) throws java.io.InterruptedIOException {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("waiting for the pool's devices to go");
         }
     }
 
