@@ -61,38 +61,41 @@ final class PeerDaemons implements AutoCloseable {
             Peers.unavailable("containerd", "containerd is not installed (scripts/setup.sh installs Debian's containerd)");
             return null;
         }
-        progress.println("jstore bench: starting a private containerd for the peers");
-        progress.flush();
-        try {
+        return startPeer("containerd", progress, () -> {
             Containerd c = Containerd.start(fs.root().resolve("containerd"), null);
             System.setProperty(Peers.CONTAINERD_ADDRESS, c.socket().toString());
             return c;
-        } catch (IOException e) {
-            Peers.unavailable("containerd", "a private containerd did not start: " + firstLine(e.getMessage()));
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while starting containerd", e);
-        }
+        });
     }
 
     private static Dockerd startDockerd(ScratchFilesystem fs, PrintWriter progress) throws IOException {
-        progress.println("jstore bench: starting a private dockerd for the peers");
-        progress.flush();
-        try {
+        return startPeer("docker", progress, () -> {
             Dockerd d = Dockerd.start(fs.root().resolve("docker"), "overlay2", false);
             System.setProperty(Peers.DOCKER_HOST, d.host());
             System.setProperty(Peers.DOCKER_CLIENT, Dockerd.client().toString());
             return d;
+        });
+    }
+
+    private interface Daemon<T> {
+        T start() throws IOException, InterruptedException;
+    }
+
+    /** The started daemon, or null with the reason recorded in {@link Peers} when it cannot start. */
+    private static <T> T startPeer(String peer, PrintWriter progress, Daemon<T> daemon) throws IOException {
+        progress.println("jstore bench: starting a private " + (peer.equals("docker") ? "dockerd" : peer) + " for the peers");
+        progress.flush();
+        try {
+            return daemon.start();
         } catch (TestAbortedException e) {
-            Peers.unavailable("docker", e.getMessage());
+            Peers.unavailable(peer, e.getMessage());
             return null;
         } catch (IOException e) {
-            Peers.unavailable("docker", "a private dockerd did not start: " + firstLine(e.getMessage()));
+            Peers.unavailable(peer, "a private " + peer + " daemon did not start: " + firstLine(e.getMessage()));
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("interrupted while starting dockerd", e);
+            throw new IOException("interrupted while starting the " + peer + " peer", e);
         }
     }
 

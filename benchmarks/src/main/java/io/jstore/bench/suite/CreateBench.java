@@ -132,7 +132,6 @@ public class CreateBench {
         public String peer;
 
         PeerImages.Loaded image;
-        int samples;
         String id;
 
         @Setup(Level.Trial)
@@ -142,7 +141,7 @@ public class CreateBench {
 
         @Setup(Level.Invocation)
         public void name() {
-            id = "jbc" + ProcessHandle.current().pid() + "x" + samples++;
+            id = image.nextContainer();
         }
 
         @TearDown(Level.Invocation)

@@ -30,6 +30,7 @@ final class PeerImages {
         final String peer;
         final String image;
         private final ScratchFilesystem scratch;
+        private int containers;
 
         private Loaded(String peer, String image, ScratchFilesystem scratch) {
             this.peer = peer;
@@ -51,6 +52,11 @@ final class PeerImages {
                 Fixtures.close(scratch);
                 throw e;
             }
+        }
+
+        /** A container name not used before in this daemon: one per sample. */
+        String nextContainer() {
+            return "jb" + ProcessHandle.current().pid() + "x" + containers++;
         }
 
         @Override

@@ -196,7 +196,6 @@ public class StartBench {
         public String peer;
 
         PeerImages.Loaded image;
-        int samples;
         String id;
 
         @Setup(Level.Trial)
@@ -210,7 +209,7 @@ public class StartBench {
 
         @Setup(Level.Invocation)
         public void name() {
-            id = "jb" + ProcessHandle.current().pid() + "p" + samples++;
+            id = image.nextContainer();
         }
 
         @TearDown(Level.Trial)
