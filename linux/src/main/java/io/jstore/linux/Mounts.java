@@ -104,17 +104,6 @@ public final class Mounts {
      * working directory) fails as before.
      */
     public static void unmountPatiently(Path target, long patienceMillis) throws SyscallException {
-        long deadline = System.nanoTime() + patienceMillis * 1_000_000L;
-        for (long pause = 1; ; pause = Math.min(pause * 2, 50)) {
-            if (Library.LIBC.umount2(target.toString(), 0) == 0) return;
-            int errno = Library.errno();
-            if (errno != Errno.EBUSY || System.nanoTime() > deadline) throw SyscallException.of("umount2", errno, target);
-            try {
-                Thread.sleep(pause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw SyscallException.of("umount2", errno, target);
-            }
-        }
+        Busy.retry(patienceMillis, () -> unmount(target));
     }
 }

@@ -1,5 +1,6 @@
 package io.jstore.driver.devmapper;
 
+import io.jstore.linux.Busy;
 import io.jstore.linux.DeviceMapper;
 import io.jstore.linux.LoopDevice;
 import io.jstore.linux.SyscallException;
@@ -43,6 +44,7 @@ public final class DmThinPool implements ThinPool {
     /** 64 KiB: dm-thin's usual block size; the unit of sharing and of copy-on-write. */
     static final int BLOCK_SECTORS = 128;
     private static final long METADATA_BLOCK = 4096;
+    private static final long POOL_REMOVE_PATIENCE_MILLIS = 5_000;
 
     private final Path dir;
     private final String prefix;
@@ -440,18 +442,11 @@ public final class DmThinPool implements ThinPool {
     public void deactivatePool() throws IOException {
         try (PoolLock.Held l = lock.acquire()) {
             // a thin device's deferred remove (deactivate after put) may still be finishing
-            long deadline = System.nanoTime() + 5_000_000_000L;
-            for (long pause = 1; DeviceMapper.info(poolName()).isPresent(); pause = Math.min(pause * 2, 100)) {
-                try {
-                    DeviceMapper.remove(poolName(), false);
-                } catch (SyscallException e) {
-                    if (e.errno() != io.jstore.linux.Errno.EBUSY) throw e;
-                    if (System.nanoTime() > deadline) {
-                        throw new PoolException(dir, poolName() + " is still in use by " + activeThinDevices(), e);
-                    }
-                    sleep(pause);
-                }
-            }
+            Busy.retry(POOL_REMOVE_PATIENCE_MILLIS, () -> {
+                if (DeviceMapper.info(poolName()).isPresent()) DeviceMapper.remove(poolName(), false);
+            });
+        } catch (SyscallException.BusyException e) {
+            throw new PoolException(dir, poolName() + " is still in use by " + activeThinDevices(), e);
         }
     }
 
@@ -465,15 +460,6 @@ public final class DmThinPool implements ThinPool {
             DeviceMapper.info(thinName(d)).ifPresent(i -> active.add(i.name() + " (deferred, open " + i.openCount() + ")"));
         }
         return active;
-    }
-
-    private static void sleep(long millis) throws java.io.InterruptedIOException {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("waiting for the pool's devices to go");
-        }
     }
 
     /** The pool stays active for other users; nothing to release. */
