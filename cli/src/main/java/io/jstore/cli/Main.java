@@ -18,6 +18,7 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The command in this process, whatever service there is ({@link Launch} is the launcher's entry). */
     public static void main(String[] args) {
         System.exit(run(args));
     }
@@ -39,12 +40,17 @@ public final class Main implements Runnable {
      * Jackson and driver classes it pulls in) cost a short command most of its start-up time.
      */
     public static CommandLine commandLine(String... args) {
+        return commandLine(RunCaller.SELF, args);
+    }
+
+    /** The same, with {@code run} working for {@code caller} (a client of {@code jstore serve}). */
+    static CommandLine commandLine(RunCaller caller, String... args) {
         CommandLine cli = new CommandLine(new Main());
         cli.setExecutionExceptionHandler(new ErrorReporter());
         String first = args.length > 0 ? args[0] : "";
         List<String> built = first.equals("--version") || first.equals("-V") ? List.of()
                 : COMMANDS.contains(first) && !first.equals("help") ? List.of(first) : COMMANDS;
-        for (String name : built) cli.addSubcommand(name, command(name));
+        for (String name : built) cli.addSubcommand(name, command(name, caller));
         // flags after IMAGE belong to the container's command: `run IMAGE ls -l`
         CommandLine run = cli.getSubcommands().get("run");
         if (run != null) run.setStopAtPositional(true);
@@ -52,7 +58,7 @@ public final class Main implements Runnable {
     }
 
     // a switch, not a table of classes: a class literal would load every command class up front
-    private static Object command(String name) {
+    private static Object command(String name, RunCaller caller) {
         return switch (name) {
             case "drivers" -> new DriversCommand();
             case "image" -> new ImageCommands();
@@ -64,7 +70,7 @@ public final class Main implements Runnable {
             case "diff" -> new DiffCommand();
             case "apply" -> new ApplyCommand();
             case "changes" -> new ChangesCommand();
-            case "run" -> new RunCommand();
+            case "run" -> new RunCommand(caller);
             case "ps" -> new ContainerLifecycleCommands.Ps();
             case "logs" -> new ContainerLifecycleCommands.Logs();
             case "stop" -> new ContainerLifecycleCommands.Stop();

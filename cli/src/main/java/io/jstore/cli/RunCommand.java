@@ -2,7 +2,6 @@ package io.jstore.cli;
 
 import io.jstore.graph.Graph;
 import io.jstore.shim.BuiltinExecutor;
-import io.jstore.shim.Container;
 import io.jstore.shim.ContainerRuntime;
 import io.jstore.shim.Executor;
 import io.jstore.shim.ExitStatus;
@@ -30,6 +29,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "run", description = "Run a command in a new container on an image.")
 final class RunCommand implements Callable<Integer> {
+    private final RunCaller caller;
+
     @Mixin GlobalOptions global;
     @Spec CommandSpec spec;
 
@@ -54,6 +55,14 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IMAGE") String image;
     @Parameters(index = "1..*", paramLabel = "CMD") List<String> command = new ArrayList<>();
 
+    RunCommand() {
+        this(RunCaller.SELF);
+    }
+
+    RunCommand(RunCaller caller) {
+        this.caller = caller;
+    }
+
     static long bytes(String s) {
         String v = s.trim().toLowerCase(Locale.ROOT);
         long unit = 1;
@@ -77,7 +86,13 @@ final class RunCommand implements Callable<Integer> {
             default -> throw new IllegalArgumentException("--network must be none or host, not " + network);
         };
         List<RunOptions.Bind> binds = volumes.stream().map(RunOptions.Bind::parse).toList();
-        return new RunOptions(command, entrypoint == null ? null : List.of(entrypoint), env, workdir, user, hostname,
+        // -e NAME passes the caller's value (or nothing when it has none), read here: the caller may be a client of jstore serve
+        List<String> vars = new ArrayList<>();
+        for (String e : env) {
+            if (e.contains("=")) vars.add(e);
+            else if (caller.env(e) != null) vars.add(e + "=" + caller.env(e));
+        }
+        return new RunOptions(command, entrypoint == null ? null : List.of(entrypoint), vars, workdir, user, hostname,
                 memory == null ? null : bytes(memory), pidsLimit, cpus, binds, net, tty, readOnly);
     }
 
@@ -87,9 +102,11 @@ final class RunCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         // the terminal's own signals reach only this JVM, which forwards them (see BuiltinExecutor)
         Executor ex = runtime == null || runtime.equals("builtin") ? new BuiltinExecutor(!tty) : Executor.named(runtime);
-        Redirect in = interactive || tty ? Redirect.INHERIT : Redirect.from(new File("/dev/null"));
-        Stdio stdio = new Stdio(in, Redirect.INHERIT, Redirect.INHERIT);
-        try (Graph g = global.open()) {
+        Redirect in = interactive || tty ? caller.stdin() : Redirect.from(new File("/dev/null"));
+        Stdio stdio = new Stdio(in, caller.stdout(), caller.stderr());
+        Graph shared = caller.graph();
+        try (Graph own = shared == null ? global.open() : null) {
+            Graph g = shared != null ? shared : own;
             ContainerRuntime rt = new ContainerRuntime(g);
             ContainerRuntime.Started s;
             try {
@@ -106,28 +123,9 @@ final class RunCommand implements Callable<Integer> {
                 return 0;
             }
             // an OCI runtime stays in the terminal's process group and gets Ctrl-C itself
-            forwardSignals(s.container(), ex instanceof BuiltinExecutor);
+            caller.forwardSignals(s.container(), ex instanceof BuiltinExecutor);
             ExitStatus st = rt.finish(s, remove);
             return st.code();
-        }
-    }
-
-    @SuppressWarnings("removal")
-    private static void forwardSignals(Container c, boolean terminalSignalsToo) {
-        List<String> names = terminalSignalsToo ? List.of("INT", "TERM", "HUP", "QUIT", "USR1", "USR2") : List.of("TERM", "HUP", "USR1", "USR2");
-        for (String name : names) {
-            try {
-                sun.misc.Signal sig = new sun.misc.Signal(name);
-                sun.misc.Signal.handle(sig, s -> {
-                    try {
-                        c.signal(s.getNumber());
-                    } catch (java.io.IOException e) {
-                        // the container is gone: nothing to forward to
-                    }
-                });
-            } catch (IllegalArgumentException e) {
-                // the JVM keeps this signal for itself (QUIT for thread dumps when -Xrs is absent)
-            }
         }
     }
 }

@@ -18,8 +18,9 @@ import picocli.CommandLine.Spec;
  * {@code jstore serve}: the store as an engine's layer store, until the process is stopped. One
  * process may serve containerd and Docker at once, each over its own socket.
  */
-@Command(name = "serve", description = "Serve the store to engines: containerd's snapshots gRPC service and/or"
-        + " Docker's graphdriver plugin protocol, each on a unix socket.")
+@Command(name = "serve", description = "Serve the store: jstore's own CLI on <root>/jstore.sock (jstore run then runs"
+        + " here, its client starts in a few classes), containerd's snapshots gRPC service and/or Docker's graphdriver"
+        + " plugin protocol, each on a unix socket.")
 final class ServeCommand implements Callable<Integer> {
     @Mixin
     GlobalOptions global;
@@ -37,15 +38,17 @@ final class ServeCommand implements Callable<Integer> {
                     + " (then: dockerd --experimental --storage-driver jstore).")
     Path dockerPlugin;
 
+    @Option(names = "--cli", description = "Serve jstore's own CLI on <root>/jstore.sock (the default when no engine socket is named).")
+    boolean cli;
+
     @Override
     public Integer call() throws Exception {
-        if (containerd == null && dockerPlugin == null) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "give --containerd SOCK, --docker-plugin SOCK or both");
-        }
+        boolean serveCli = cli || containerd == null && dockerPlugin == null;
         CountDownLatch closed = new CountDownLatch(1);
         try (Graph graph = global.open();
              ContainerdServer ctrd = containerd == null ? null : ContainerdServer.start(containerd, new Snapshotter(graph));
-             DockerPluginServer docker = dockerPlugin == null ? null : DockerPluginServer.start(dockerPlugin, graph)) {
+             DockerPluginServer docker = dockerPlugin == null ? null : DockerPluginServer.start(dockerPlugin, graph);
+             CliServer own = serveCli ? CliServer.start(graph).verbose(global.verbose) : null) {
             Thread main = Thread.currentThread();
             // SIGTERM/SIGINT: let the try-with-resources close the sockets and the store. (Not
             // main.join(): main itself ends in System.exit, which waits for this hook.)
@@ -65,9 +68,13 @@ final class ServeCommand implements Callable<Integer> {
                 System.err.println("jstore: serving Docker's graphdriver plugin (driver " + docker.driver().name()
                         + ", layers under " + docker.driver().home() + ") at " + docker.socket());
             }
+            if (own != null) {
+                System.err.println("jstore: serving jstore run (driver " + graph.driver().name() + ") at " + own.socket());
+            }
             try {
                 if (ctrd != null) ctrd.awaitTermination();
-                else docker.awaitTermination();
+                else if (docker != null) docker.awaitTermination();
+                else own.awaitTermination();
             } catch (InterruptedException stopped) {
                 Thread.interrupted();
             }

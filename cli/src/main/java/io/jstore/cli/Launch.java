@@ -1,0 +1,19 @@
+package io.jstore.cli;
+
+/**
+ * The {@code jstore} process's entry point (the launcher's main class). A {@code run} goes to the
+ * store's service when one answers ({@link ServiceClient}), before {@link Main} is even loaded:
+ * verifying Main loads picocli, and a client of the service needs none of picocli, Jackson, LMDB
+ * or jnr-ffi. Everything else, and a run without a service, is {@link Main}.
+ */
+public final class Launch {
+    private Launch() {}
+
+    public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("run")) {
+            int code = ServiceClient.run(args);
+            if (code != ServiceClient.NO_SERVICE) System.exit(code);
+        }
+        Main.main(args);
+    }
+}

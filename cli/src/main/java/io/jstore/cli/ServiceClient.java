@@ -1,0 +1,85 @@
+package io.jstore.cli;
+
+import io.jstore.graph.StoreRoot;
+import java.io.IOException;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+
+/**
+ * {@code jstore run} as a thin client of the store's service ({@code jstore serve}, its CLI
+ * socket {@code <root>/jstore.sock}), as {@code ctr} is of containerd: the service, whose store
+ * is open and whose JIT is warm, runs the command with this process's stdio, environment and
+ * cwd, and this process passes on its signals and exits with the command's code. Loaded before
+ * anything else of the command, so it touches no class of picocli, Jackson, LMDB or jnr-ffi.
+ * No socket, a stale one, or a service that declines the request (a terminal to drive, a
+ * stdout it cannot open, another driver): the command runs in this process, as without a service.
+ */
+final class ServiceClient {
+    /** Not an exit code: there is no service for this command, run it here. */
+    static final int NO_SERVICE = -1;
+    /** docker's code for "the engine failed", when the service goes away mid-command. */
+    private static final int SERVICE_FAILED = 125;
+
+    private ServiceClient() {}
+
+    static int run(String[] args) {
+        Path socket;
+        try {
+            socket = StoreRoot.resolve(rootOption(args)).resolve(ServiceProtocol.SOCKET);
+        } catch (RuntimeException e) {
+            return NO_SERVICE;
+        }
+        SocketChannel ch;
+        try {
+            ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+        } catch (IOException | RuntimeException e) {
+            return NO_SERVICE; // none, stale (ECONNREFUSED) or not ours to reach (EACCES)
+        }
+        boolean accepted = false;
+        try (ch) {
+            ByteBuffer req = ServiceProtocol.encode(new ServiceProtocol.Request(ProcessHandle.current().pid(),
+                    System.getProperty("user.dir"), java.util.List.of(args), System.getenv()));
+            while (req.hasRemaining()) ch.write(req);
+            ByteBuffer frame = ServiceProtocol.frame();
+            // the service closes without a word when it refuses the peer: then, too, nothing was done
+            if (!ServiceProtocol.read(ch, frame) || frame.get() != ServiceProtocol.ACCEPTED) return NO_SERVICE;
+            accepted = true;
+            SignalForwarding.forward(SignalForwarding.WITH_TERMINAL, new Forward(ch));
+            while (ServiceProtocol.read(ch, frame)) {
+                if (frame.get() == ServiceProtocol.EXIT) return frame.getInt();
+            }
+            System.err.println("jstore: the service at " + socket + " ended before the command did");
+            return SERVICE_FAILED;
+        } catch (IOException e) {
+            if (!accepted) return NO_SERVICE;
+            System.err.println("jstore: the service at " + socket + ": " + e.getMessage());
+            return SERVICE_FAILED;
+        }
+    }
+
+    /** Sends a signal on to the service (a class, not a lambda: spinning one costs the client milliseconds). */
+    private record Forward(SocketChannel ch) implements java.util.function.IntConsumer {
+        @Override
+        public void accept(int n) {
+            try {
+                synchronized (ch) {
+                    ServiceProtocol.write(ch, ServiceProtocol.SIGNAL, n);
+                }
+            } catch (IOException e) {
+                // the service has gone: the read in run() reports it
+            }
+        }
+    }
+
+    /** {@code --root DIR} or {@code --root=DIR} among the arguments; a guess the service checks against its own root. */
+    static Path rootOption(String[] args) {
+        for (int i = 1; i < args.length; i++) {
+            if (args[i].equals("--")) break;
+            if (args[i].equals("--root") && i + 1 < args.length) return Path.of(args[i + 1]);
+            if (args[i].startsWith("--root=")) return Path.of(args[i].substring("--root=".length()));
+        }
+        return null;
+    }
+}
