@@ -75,7 +75,7 @@ final class CliServer implements AutoCloseable {
         }
     }
 
-    /** Logs why requests are left to their clients. */
+    /** Logs why requests are left to their clients, and how long the ones run here took. */
     CliServer verbose(boolean on) {
         verbose = on;
         return this;
@@ -115,6 +115,7 @@ final class CliServer implements AutoCloseable {
             UnixDomainPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
             if (!peer.user().equals(owner)) return; // closed unanswered: the client runs the command itself
             ServiceProtocol.Request r = ServiceProtocol.readRequest(ch);
+            long t0 = System.nanoTime();
             Session s = new Session(r, graph);
             String declined = s.declined();
             if (declined != null) {
@@ -137,6 +138,7 @@ final class CliServer implements AutoCloseable {
                 out.flush();
                 err.flush();
                 ServiceProtocol.write(ch, ServiceProtocol.EXIT, code);
+                if (verbose) System.err.printf("jstore serve: client %d: exit %d after %.1f ms here%n", r.pid(), code, (System.nanoTime() - t0) / 1e6);
             } finally {
                 active.remove(s);
             }

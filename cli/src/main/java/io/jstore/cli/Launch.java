@@ -12,7 +12,12 @@ public final class Launch {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals("run")) {
             int code = ServiceClient.run(args);
-            if (code != ServiceClient.NO_SERVICE) System.exit(code);
+            if (code != ServiceClient.NO_SERVICE) {
+                // the launcher's class list for run must come from a run in this process: it holds the client's classes too
+                String recording = System.getProperty("jstore.cds.list");
+                if (recording != null) new java.io.File(recording).delete();
+                System.exit(code);
+            }
         }
         Main.main(args);
     }

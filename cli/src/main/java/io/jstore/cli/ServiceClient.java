@@ -16,13 +16,29 @@ import java.nio.file.Path;
  * No socket, a stale one, or a service that declines the request (a terminal to drive, a
  * stdout it cannot open, another driver): the command runs in this process, as without a service.
  */
-final class ServiceClient {
+final class ServiceClient implements java.util.function.IntConsumer {
     /** Not an exit code: there is no service for this command, run it here. */
     static final int NO_SERVICE = -1;
     /** docker's code for "the engine failed", when the service goes away mid-command. */
     private static final int SERVICE_FAILED = 125;
 
-    private ServiceClient() {}
+    private final SocketChannel ch;
+
+    /** Passes the signals this process gets on to the service (itself, not a lambda: spinning one costs the client milliseconds). */
+    private ServiceClient(SocketChannel ch) {
+        this.ch = ch;
+    }
+
+    @Override
+    public void accept(int signal) {
+        try {
+            synchronized (ch) {
+                ServiceProtocol.write(ch, ServiceProtocol.SIGNAL, signal);
+            }
+        } catch (IOException e) {
+            // the service has gone: the read in run() reports it
+        }
+    }
 
     static int run(String[] args) {
         Path socket;
@@ -31,6 +47,10 @@ final class ServiceClient {
         } catch (RuntimeException e) {
             return NO_SERVICE;
         }
+        // before the connection, so a run without a service loads these classes too: the class list the
+        // launcher records for run (made by such a run) then holds what a client needs
+        ByteBuffer req = ServiceProtocol.encode(new ServiceProtocol.Request(ProcessHandle.current().pid(),
+                System.getProperty("user.dir"), java.util.List.of(args), System.getenv()));
         SocketChannel ch;
         try {
             ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));
@@ -39,14 +59,12 @@ final class ServiceClient {
         }
         boolean accepted = false;
         try (ch) {
-            ByteBuffer req = ServiceProtocol.encode(new ServiceProtocol.Request(ProcessHandle.current().pid(),
-                    System.getProperty("user.dir"), java.util.List.of(args), System.getenv()));
             while (req.hasRemaining()) ch.write(req);
             ByteBuffer frame = ServiceProtocol.frame();
             // the service closes without a word when it refuses the peer: then, too, nothing was done
             if (!ServiceProtocol.read(ch, frame) || frame.get() != ServiceProtocol.ACCEPTED) return NO_SERVICE;
             accepted = true;
-            SignalForwarding.forward(SignalForwarding.WITH_TERMINAL, new Forward(ch));
+            SignalForwarding.forward(SignalForwarding.WITH_TERMINAL, new ServiceClient(ch));
             while (ServiceProtocol.read(ch, frame)) {
                 if (frame.get() == ServiceProtocol.EXIT) return frame.getInt();
             }
@@ -56,20 +74,6 @@ final class ServiceClient {
             if (!accepted) return NO_SERVICE;
             System.err.println("jstore: the service at " + socket + ": " + e.getMessage());
             return SERVICE_FAILED;
-        }
-    }
-
-    /** Sends a signal on to the service (a class, not a lambda: spinning one costs the client milliseconds). */
-    private record Forward(SocketChannel ch) implements java.util.function.IntConsumer {
-        @Override
-        public void accept(int n) {
-            try {
-                synchronized (ch) {
-                    ServiceProtocol.write(ch, ServiceProtocol.SIGNAL, n);
-                }
-            } catch (IOException e) {
-                // the service has gone: the read in run() reports it
-            }
         }
     }
 

@@ -24,7 +24,7 @@ public final class Comparisons {
     static final String DRIVER = "driver";
     static final String PEER = "peer";
     /** Parameters that name a bar (who runs), not a case (what is measured): never part of a case's key. */
-    static final List<String> LABEL_PARAMS = List.of(DRIVER, PEER, "executor", "variant");
+    static final List<String> LABEL_PARAMS = List.of(DRIVER, PEER, "executor", "mode", "variant");
 
     private Comparisons() {}
 
@@ -100,10 +100,11 @@ public final class Comparisons {
         };
     }
 
-    /** "overlay", "devmapper runc", "overlay volatile": the driver, then the executor and variant that ran it. */
+    /** "overlay", "devmapper runc", "overlay volatile", "vfs service": the driver, then the executor, mode and variant that ran it. */
     static String subjectLabel(Map<String, String> params) {
         StringBuilder b = new StringBuilder(params.getOrDefault(DRIVER, "jstore"));
         if (params.containsKey("executor")) b.append(' ').append(params.get("executor"));
+        if (params.containsKey("mode")) b.append(' ').append(params.get("mode"));
         String variant = params.getOrDefault("variant", "plain");
         if (!variant.equals("plain")) b.append(' ').append(variant);
         return b.toString();

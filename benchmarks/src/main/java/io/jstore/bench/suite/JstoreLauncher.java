@@ -38,6 +38,45 @@ final class JstoreLauncher {
     }
 
     /**
+     * Starts {@code jstore serve} on the store (its CLI socket, {@code root/jstore.sock}) and returns
+     * once the socket answers; its output goes to {@code log}.
+     */
+    static Process serve(BenchmarkParams bp, Path launcher, List<String> store, Path root, Path log) throws IOException {
+        Process p = new ProcessBuilder(command(launcher, List.of("serve"), store)).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        Path socket = root.resolve("jstore.sock");
+        try {
+            for (int i = 0; i < 6000; i++) {
+                if (!p.isAlive()) throw Skips.skip(bp, "jstore serve ended: " + Files.readString(log).strip());
+                if (Files.exists(socket)) {
+                    try (java.nio.channels.SocketChannel ch = java.nio.channels.SocketChannel.open(
+                            java.net.UnixDomainSocketAddress.of(socket))) {
+                        return p;
+                    } catch (IOException notYet) {
+                        // bound, not listening yet
+                    }
+                }
+                Thread.sleep(10);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        stop(p);
+        throw Skips.skip(bp, "jstore serve made no socket at " + socket + " within 60 s");
+    }
+
+    /** SIGTERM, as a user stops the service: it closes its socket and the store. */
+    static void stop(Process service) {
+        if (service == null) return;
+        service.destroy();
+        try {
+            if (!service.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) service.destroyForcibly().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
      * Runs {@code cmd} twice and waits for the class-data archive the launcher may then rebuild in
      * the background (the first run of a command records its classes), so no sample shares the CPU with it.
      */

@@ -160,13 +160,21 @@ public class StartBench {
         }
     }
 
-    /** A store on the fixture holding the busybox image, for {@code jstore run --rm} as a process. */
+    /**
+     * A store on the fixture holding the busybox image, for {@code jstore run --rm} as a process:
+     * {@code daemonless} runs it in the command's own JVM, {@code service} with {@code jstore serve}
+     * running on the store, whose client the command then is (as ctr is containerd's).
+     */
     public static class OnStore extends Shape {
         @Param({"vfs"})
         public String driver;
 
+        @Param({"daemonless", "service"})
+        public String mode;
+
         ScratchFilesystem scratch;
         List<String> run;
+        Process service;
 
         @Setup(Level.Trial)
         public void setup(BenchmarkParams bp) throws IOException {
@@ -179,12 +187,23 @@ public class StartBench {
             Tools.check(JstoreLauncher.command(launcher, List.of("image", "import"), store, tar.toString(),
                     "--name", "bench/busybox:1"));
             run = JstoreLauncher.command(launcher, List.of("run"), store, "--rm", "bench/busybox:1", "/bin/true");
+            // first without the service: the launcher's class list for run comes from a run in its own JVM
             JstoreLauncher.warm(launcher, run);
+            if (mode.equals("service")) {
+                service = JstoreLauncher.serve(bp, launcher, store, scratch.root().resolve("store"), scratch.root().resolve("serve.log"));
+                JstoreLauncher.warm(launcher, run);
+            } else if (!mode.equals("daemonless")) {
+                throw new IllegalArgumentException("mode is daemonless or service, not " + mode);
+            }
         }
 
         @TearDown(Level.Trial)
         public void teardown() throws IOException {
-            Fixtures.close(scratch);
+            try {
+                JstoreLauncher.stop(service);
+            } finally {
+                Fixtures.close(scratch);
+            }
         }
     }
 
@@ -248,7 +267,8 @@ public class StartBench {
     @Benchmark
     @Subject(question = "Start as a command: jstore run --rm IMAGE /bin/true as a process",
             measures = "the jstore launcher and its JVM (class-data archive), open the store, create the layer,"
-                    + " start, wait, remove; the built-in executor")
+                    + " start, wait, remove; the built-in executor; daemonless: all in the command's JVM, service: the"
+                    + " command a client of jstore serve on the store, which does the work")
     public void startCommand(OnStore s) throws IOException {
         Tools.check(s.run);
     }
