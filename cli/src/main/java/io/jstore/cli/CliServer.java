@@ -61,16 +61,19 @@ final class CliServer implements AutoCloseable {
             }
         }
         ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        // bound under another name and renamed once it is 0600: the socket's name never shows a wider mode
+        Path bound = socket.resolveSibling(ServiceProtocol.SOCKET + "." + ProcessHandle.current().pid());
         try {
-            server.bind(UnixDomainSocketAddress.of(socket));
-            // a peer connecting before this sees its credentials refused all the same
-            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+            Files.deleteIfExists(bound);
+            server.bind(UnixDomainSocketAddress.of(bound));
+            Files.setPosixFilePermissions(bound, PosixFilePermissions.fromString("rw-------"));
+            Files.move(bound, socket, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             CliServer s = new CliServer(graph, socket, server);
             s.acceptor.start();
             return s;
         } catch (IOException | RuntimeException e) {
             server.close();
-            Files.deleteIfExists(socket);
+            Files.deleteIfExists(bound);
             throw e;
         }
     }

@@ -28,7 +28,7 @@ import picocli.CommandLine;
  * {@code jstore serve}'s CLI socket with real processes on overlay over a scratch xfs: a
  * {@code jstore run} client has its container run by the service (it loads no picocli class:
  * the proof that the service, not its own fallback, ran it) with its own stdout, stderr and
- * exit code; errors read as without the service; a stale socket (the service SIGKILLed) leaves
+ * exit code, and SIGTERM passed on to the container; errors read as without the service; a stale socket (the service SIGKILLed) leaves
  * the client running the command itself; a client SIGKILLed mid-run leaves no container,
  * layer or mount behind.
  */
@@ -82,13 +82,22 @@ class ServiceRunTest {
     private static Process serve(Path root, Path log) throws Exception {
         Process p = new ProcessBuilder(jvm(Main.class.getName(), "serve", "--verbose", "--root", root.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        Path sock = root.resolve(ServiceProtocol.SOCKET);
+        try {
+            awaitSocket(p, root.resolve(ServiceProtocol.SOCKET), log);
+            return p;
+        } catch (Exception | AssertionError e) {
+            p.destroyForcibly().waitFor();
+            throw e;
+        }
+    }
+
+    private static void awaitSocket(Process p, Path sock, Path log) throws Exception {
         for (int i = 0; i < 3000; i++) {
             assertTrue(p.isAlive(), () -> "jstore serve ended: " + read(log));
             if (Files.exists(sock)) {
                 try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(sock))) {
                     assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(sock)));
-                    return p;
+                    return;
                 } catch (IOException notYet) {
                     // bound, not yet listening
                 }
@@ -130,6 +139,13 @@ class ServiceRunTest {
             Result expected = inProcess(root, "run", "--rm", "nope:1", "true");
             assertEquals(expected.code(), missing.code());
             assertEquals(expected.err(), missing.err());
+
+            // SIGTERM to the client reaches the container (its init handles it)
+            Process trapper = client(root, classes, "--rm", "bb:1", "sh", "-c",
+                    "trap 'exit 42' TERM; echo up; while true; do sleep 0.05; done");
+            assertEquals("up", new java.io.BufferedReader(new java.io.InputStreamReader(trapper.getInputStream())).readLine());
+            trapper.toHandle().destroy(); // SIGTERM (Process.destroy would close our ends of its pipes too)
+            assertEquals(42, finish(trapper).code());
 
             // killed mid-run: the service kills the container and --rm removes it
             Process sleeper = client(root, classes, "--rm", "bb:1", "sleep", "100");
