@@ -18,7 +18,9 @@ public final class StoreRoot {
 
     /** The root for this process: {@code explicit} (a {@code --root}) when given, else the defaults above. */
     public static Path resolve(Path explicit) {
-        return resolve(explicit, System.getenv(), isRoot(), Path.of(System.getProperty("user.home")));
+        // before the uid is looked up: jstore run's thin client resolves its root on every start
+        if (explicit != null) return explicit;
+        return resolve(null, System.getenv(), isRoot(), Path.of(System.getProperty("user.home")));
     }
 
     /** The same rule over an explicit environment, for tests and embedders. */
