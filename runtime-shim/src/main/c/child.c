@@ -166,10 +166,13 @@ int child_main(void *arg)
 			die(125, "sethostname: %s", strerror(errno));
 		int tty = s->terminal ? make_console(s, a->console_fd) : -1;
 		/*
-		 * The root is built before Java places us in our cgroups: the device cgroup denies
-		 * opening block devices, and a driver's root (a loop device with ext4 or xfs) must be
-		 * mounted from one. Nothing after this point opens a device node of the host.
+		 * Java places us in the device cgroup only once the root is built: it denies opening
+		 * block devices, and a driver's root (a loop device with ext4 or xfs) is mounted from
+		 * one. Nothing after this point opens a device node of the host.
 		 */
+		if (write(a->built_fd, "b", 1) != 1)
+			_exit(125);
+		close(a->built_fd);
 		char go;
 		if (read(a->go_fd, &go, 1) != 1)
 			_exit(125); /* the supervisor gave up on us */

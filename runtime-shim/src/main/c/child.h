@@ -6,6 +6,7 @@
 
 struct child_args {
 	struct spec *spec;
+	int built_fd;    /* write end: one byte once the root is built (EOF: we failed, err_fd says why) */
 	int go_fd;       /* read end: one byte once Java has placed us in our cgroups */
 	int err_fd;      /* write end, close-on-exec: a failure message, or EOF at exec */
 	int console_fd;  /* when spec->terminal: a unix socket to send the pty's primary side through */

@@ -4,11 +4,13 @@
  * The supervisor of one container. It clones the container's init into new namespaces
  * (child.c), tells the Java side over the unix socket SYNC the init's pid so Java can place
  * it in its cgroups, waits for "go", then forwards signals to the container and waits for it.
+ * The placement overlaps the building of the container's root, except in the device cgroup,
+ * which would refuse the block device a driver's root is mounted from: "built" says when.
  * When the container ends, its status goes to the file STATUS (written whole, by rename) and
  * to SYNC, and the shim exits with it: the code, or 128+signal (137 for an OOM kill).
  * SYNC "-" skips the handshake (no cgroups); STATUS "-" records nothing.
  *
- * Lines on SYNC, shim to Java: "pid N", "started" or "error CODE MESSAGE", "exit CODE".
+ * Lines on SYNC, shim to Java: "pid N", "built" (or an error), "started" or "error CODE MESSAGE", "exit CODE".
  * Java to shim: "go" (or EOF: abort), then any number of "signal N".
  * With --detach the shim leaves the caller's session, so it outlives the JVM that started it;
  * with --pgroup it leaves only the terminal's process group, for a caller that forwards the
@@ -145,10 +147,10 @@ int main(int argc, char **argv)
 	if (spec.terminal && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, console) < 0)
 		return fail(status, 125, "socketpair for the console failed");
 
-	int go[2], errp[2];
-	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
+	int go[2], errp[2], built[2];
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 || pipe2(built, O_CLOEXEC) < 0)
 		return fail(status, 125, "pipe failed");
-	struct child_args ca = { &spec, go[0], errp[1], console[1], old };
+	struct child_args ca = { &spec, built[1], go[0], errp[1], console[1], old };
 	size_t stack_size = 1 << 20;
 	char *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED)
@@ -162,20 +164,28 @@ int main(int argc, char **argv)
 	}
 	close(go[0]);
 	close(errp[1]);
+	close(built[1]);
 	if (console[1] >= 0)
 		close(console[1]);
 
 	say("pid %d", pid);
-	if (sync_fd >= 0) {
+	char b;
+	ssize_t nb;
+	while ((nb = read(built[0], &b, 1)) < 0 && errno == EINTR)
+		;
+	close(built[0]);
+	/* no byte: the child failed before its root was built, and errp says why (below) */
+	if (nb == 1) {
+		say("built");
 		char line[256];
-		if (!hear(line, sizeof line) || strcmp(line, "go")) {
+		if (sync_fd >= 0 && (!hear(line, sizeof line) || strcmp(line, "go"))) {
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
 			return fail(status, 125, "the caller aborted the start");
 		}
+		if (write(go[1], "g", 1) != 1)
+			return fail(status, 125, "could not wake the container");
 	}
-	if (write(go[1], "g", 1) != 1)
-		return fail(status, 125, "could not wake the container");
 	close(go[1]);
 
 	/* the child sent its pty before it waited for go; EOF here means it failed (errp says why) */

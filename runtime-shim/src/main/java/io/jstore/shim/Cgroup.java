@@ -154,6 +154,22 @@ public final class Cgroup implements AutoCloseable {
         for (Path dir : dirs) write(dir, "cgroup.procs", Long.toString(pid));
     }
 
+    /** {@link #add}, in every hierarchy but the one holding {@code controller} (none: in all). */
+    public void addExcept(long pid, String controller) throws IOException {
+        Path skip = holdingDir(controller);
+        for (Path dir : dirs) if (!dir.equals(skip)) write(dir, "cgroup.procs", Long.toString(pid));
+    }
+
+    /** {@link #add}, in the hierarchy holding {@code controller} only (none: nowhere). */
+    public void addTo(long pid, String controller) throws IOException {
+        Path dir = holdingDir(controller);
+        if (dir != null) write(dir, "cgroup.procs", Long.toString(pid));
+    }
+
+    private Path holdingDir(String controller) throws IOException {
+        return layout.holding(controller).isPresent() ? dirOf(controller) : null;
+    }
+
     public String relative() {
         return relative;
     }
