@@ -25,12 +25,8 @@ class UmociTest {
         assertEquals(0, p.waitFor(), String.join(" ", cmd) + ": " + out);
     }
 
-    @Test
-    void aMultiLayerImageMadeByUmociImportsAndExportsBackToUmoci(@Scratch(type = FsType.XFS, sizeMiB = 512) ScratchFilesystem fs)
-            throws Exception {
-        Root.assumeRoot();
-        Root.assumeTool("umoci");
-        Path w = fs.root();
+    /** Two repacks on an empty image: etc/one and etc/gone, then etc/two and etc/gone whited out. */
+    private static void umociImage(Path w) throws Exception {
         run(w, "umoci", "init", "--layout", "layout");
         run(w, "umoci", "new", "--image", "layout:v1");
         run(w, "umoci", "unpack", "--image", "layout:v1", "bundle");
@@ -43,11 +39,27 @@ class UmociTest {
         Files.writeString(w.resolve("bundle2/rootfs/etc/two"), "2\n");
         Files.delete(w.resolve("bundle2/rootfs/etc/gone"));
         run(w, "umoci", "repack", "--image", "layout:v1", "bundle2");
+    }
 
+    /** Imports umoci's layout as umoci/made:v1 and exports it again; returns the export tar. */
+    private static Path importAndExport(Graph g, Path w) throws Exception {
+        ImageImporter.Result r = ImageImporter.importPath(g, w.resolve("layout"), List.of("umoci/made:v1"),
+                ImportProgress.NONE);
+        assertEquals(2, r.layers().size(), "one layer per repack");
+        Path tar = w.resolve("export.tar");
+        assertTrue(ImageExporter.export(g, "umoci/made:v1", tar).sameId(), "umoci's layer tars replay byte for byte");
+        return tar;
+    }
+
+    @Test
+    void aMultiLayerImageMadeByUmociImportsAndExportsBackToUmoci(@Scratch(type = FsType.XFS, sizeMiB = 512) ScratchFilesystem fs)
+            throws Exception {
+        Root.assumeRoot();
+        Root.assumeTool("umoci");
+        Path w = fs.root();
+        umociImage(w);
         try (Graph g = Graph.open(w.resolve("store"), TestDriver.NAME)) {
-            ImageImporter.Result r = ImageImporter.importPath(g, w.resolve("layout"), List.of("umoci/made:v1"),
-                    ImportProgress.NONE);
-            assertEquals(2, r.layers().size(), "one layer per repack");
+            Path tar = importAndExport(g, w);
             ImageRecord i = g.image("umoci/made:v1");
             Path root = g.mount(i.topChainId());
             try {
@@ -57,28 +69,35 @@ class UmociTest {
                 g.unmount(i.topChainId());
             }
 
-            Path tar = w.resolve("export.tar");
-            assertTrue(ImageExporter.export(g, "umoci/made:v1", tar).sameId(), "umoci's layer tars replay byte for byte");
             Files.createDirectories(w.resolve("exported"));
             run(w, "tar", "-xf", tar.toString(), "-C", "exported");
             run(w, "umoci", "unpack", "--image", "exported:v1", "unpacked");
             assertEquals("1\n", Files.readString(w.resolve("unpacked/rootfs/etc/one")));
             assertEquals("2\n", Files.readString(w.resolve("unpacked/rootfs/etc/two")));
             assertFalse(Files.exists(w.resolve("unpacked/rootfs/etc/gone")));
+        }
+    }
 
-            if (Root.tool("skopeo").isPresent()) {
-                // skopeo reads the export tar as an oci-archive and copies it to a layout jstore imports again.
-                run(w, "skopeo", "--insecure-policy", "copy", "oci-archive:" + tar + ":v1", "oci:copied:v1");
-                ImageImporter.Result back = ImageImporter.importPath(g, w.resolve("copied"), List.of("skopeo/copied:v1"),
-                        ImportProgress.NONE);
-                assertEquals(2, back.layers().size());
-                Path copied = g.mount(back.image().topChainId());
-                try {
-                    assertEquals("1\n", Files.readString(copied.resolve("etc/one")));
-                    assertFalse(Files.exists(copied.resolve("etc/gone")));
-                } finally {
-                    g.unmount(back.image().topChainId());
-                }
+    @Test
+    void skopeoReadsTheExportAsAnOciArchiveAndItsCopyImportsAgain(@Scratch(type = FsType.XFS, sizeMiB = 512) ScratchFilesystem fs)
+            throws Exception {
+        Root.assumeRoot();
+        Root.assumeTool("umoci");
+        Root.assumeTool("skopeo");
+        Path w = fs.root();
+        umociImage(w);
+        try (Graph g = Graph.open(w.resolve("store"), TestDriver.NAME)) {
+            Path tar = importAndExport(g, w);
+            run(w, "skopeo", "--insecure-policy", "copy", "oci-archive:" + tar + ":v1", "oci:copied:v1");
+            ImageImporter.Result back = ImageImporter.importPath(g, w.resolve("copied"), List.of("skopeo/copied:v1"),
+                    ImportProgress.NONE);
+            assertEquals(2, back.layers().size());
+            Path copied = g.mount(back.image().topChainId());
+            try {
+                assertEquals("1\n", Files.readString(copied.resolve("etc/one")));
+                assertFalse(Files.exists(copied.resolve("etc/gone")));
+            } finally {
+                g.unmount(back.image().topChainId());
             }
         }
     }
