@@ -7,6 +7,8 @@ import jnr.ffi.Runtime;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.Pinned;
+import jnr.ffi.types.off_t;
+import jnr.ffi.types.size_t;
 
 /**
  * Every native declaration of this module. Nothing outside this package sees a jnr-ffi type:
@@ -66,6 +68,9 @@ final class Library {
         long flistxattr(int fd, @Out byte[] list, long size);
         long fgetxattr(int fd, String name, @Out byte[] value, long size);
         long read(int fd, @Out ByteBuffer buf, long count);
+        // Pointer, not long: declared with a long address and result, jnr's generated stub passed glibc a
+        // garbled offset (EINVAL without a system call); the reflective one did not
+        Pointer mmap(Pointer addr, @size_t long length, int prot, int flags, int fd, @off_t long offset);
 
         // ioctl: one overload per argument shape
         int ioctl(int fd, long request, long arg);
