@@ -45,6 +45,8 @@ public final class GraphDb implements AutoCloseable {
     private volatile long mapSize;
     private final ReadTxns readTxns = new ReadTxns();
     final LayerCache layerCache = new LayerCache();
+    private final LastCommit lastCommit; // null where LMDB's lock file is not the layout it reads
+    private volatile boolean closed;
 
     final Dbi<ByteBuffer> layers;
     final Dbi<ByteBuffer> cache;
@@ -99,6 +101,7 @@ public final class GraphDb implements AutoCloseable {
         }
         // Slots of readers that died (kill -9) would otherwise pin old pages forever.
         env.readerCheck();
+        lastCommit = LastCommit.of(dir.resolve("lock.mdb"));
     }
 
     /** Opens (creating if missing) the database in {@code dir}. */
@@ -123,17 +126,54 @@ public final class GraphDb implements AutoCloseable {
     /**
      * Runs {@code fn} on a read snapshot: the newest commit of any process when it starts. The
      * transaction is reused by later reads (see {@link ReadTxns}), so {@code fn} must not keep it.
+     *
+     * <p>Layer lookups the {@link LayerCache} holds for the newest commit ({@link LastCommit}
+     * says which that is) are answered without an LMDB transaction; one begins at the first
+     * question the cache cannot answer. Should another commit land between the two, {@code fn}
+     * runs again on one snapshot, so it must have no effect beyond its result before its last
+     * layer lookup.
      */
     public <R> R read(ReadFn<R> fn) throws IOException {
+        LayerCache.Generation newest = newestLayers();
+        if (newest != null) {
+            GraphTxn view = new GraphTxn(this, newest);
+            try {
+                R r = fn.apply(view);
+                if (!view.stale()) return r;
+            } catch (GraphTxn.BeginFailed e) {
+                throw e.getCause();
+            } catch (IOException | RuntimeException e) {
+                if (!view.stale()) throw e;
+            } finally {
+                Txn<ByteBuffer> begun = view.begun();
+                if (begun != null) endRead(begun);
+            }
+        }
         Txn<ByteBuffer> txn = beginRead();
         try {
             return fn.apply(new GraphTxn(this, txn));
         } finally {
-            try {
-                readTxns.release(txn);
-            } finally {
-                resize.readLock().unlock();
-            }
+            endRead(txn);
+        }
+    }
+
+    /** The cache of the newest commit of any process, or null when that cannot be known without LMDB. */
+    private LayerCache.Generation newestLayers() {
+        if (lastCommit == null || closed) return null;
+        long id = lastCommit.id();
+        return id < 0 ? null : layerCache.of(id);
+    }
+
+    /** A renewed or new read transaction for a lazy read, with the resize read lock held. */
+    Txn<ByteBuffer> beginLazyRead() throws GraphException {
+        return beginRead();
+    }
+
+    private void endRead(Txn<ByteBuffer> txn) {
+        try {
+            readTxns.release(txn);
+        } finally {
+            resize.readLock().unlock();
         }
     }
 
@@ -271,7 +311,11 @@ public final class GraphDb implements AutoCloseable {
         for (int attempt = 0; ; attempt++) {
             resize.readLock().lock();
             try {
-                return write ? env.txnWrite() : env.txnRead();
+                if (write) return env.txnWrite();
+                long before = lastCommit == null ? 0 : lastCommit.word();
+                Txn<ByteBuffer> txn = env.txnRead();
+                if (lastCommit != null) lastCommit.confirm(before, txn.getId());
+                return txn;
             } catch (Dbi.MapResizedException e) {
                 resize.readLock().unlock();
                 if (attempt >= 3) throw new GraphException("graph database at " + dir + " keeps resizing", e);
@@ -286,8 +330,12 @@ public final class GraphDb implements AutoCloseable {
 
     private Txn<ByteBuffer> beginRead() throws GraphException {
         resize.readLock().lock();
+        long before = lastCommit == null ? 0 : lastCommit.word();
         Txn<ByteBuffer> txn = readTxns.renewIdle();
-        if (txn != null) return txn;
+        if (txn != null) {
+            if (lastCommit != null) lastCommit.confirm(before, txn.getId());
+            return txn;
+        }
         resize.readLock().unlock();
         return begin(false);
     }
@@ -309,10 +357,12 @@ public final class GraphDb implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         resize.writeLock().lock();
         try {
             readTxns.closeAll();
             env.close();
+            if (lastCommit != null) lastCommit.close();
         } finally {
             resize.writeLock().unlock();
         }

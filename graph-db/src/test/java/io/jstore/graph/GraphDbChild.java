@@ -5,7 +5,7 @@ import java.nio.file.Path;
 /**
  * What another process does to a store, for {@link GraphDbProcessesTest}:
  * {@code write DIR PREFIX N} registers N layer records and bumps the shared counter N times,
- * one transaction each; {@code ref DIR CHAINID N} sets a layer's reference count to N; {@code hold-write DIR} stops inside a write transaction with a record
+ * one transaction each; {@code ref DIR CHAINID N} sets a layer's reference count to N; {@code rm DIR CHAINID} deletes a layer's record; {@code hold-write DIR} stops inside a write transaction with a record
  * written and waits to be killed; {@code hold-lock DIR} holds the store lock and waits.
  */
 public final class GraphDbChild {
@@ -20,6 +20,10 @@ public final class GraphDbChild {
                 case "write" -> write(db, args[2], Integer.parseInt(args[3]));
                 case "ref" -> db.write(t -> {
                     t.updateLayer(t.requireLayer(args[2]).withRefCount(Integer.parseInt(args[3])));
+                    return null;
+                });
+                case "rm" -> db.write(t -> {
+                    t.deleteLayer(t.requireLayer(args[2]));
                     return null;
                 });
                 case "hold-write" -> db.write(t -> {

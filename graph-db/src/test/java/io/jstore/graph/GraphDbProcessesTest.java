@@ -2,6 +2,7 @@ package io.jstore.graph;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
@@ -86,6 +87,33 @@ class GraphDbProcessesTest {
                 }
                 assertEquals(round, db.read(t -> t.requireLayer(d)).refCount(), "refcount another process set");
             }
+        }
+    }
+
+    @Test
+    void cachedLookupsAndWalksDoNotServeALayerAnotherProcessRemoved() throws Exception {
+        String base = GraphDbTest.digest(1);
+        String top = Digests.chainId(base, GraphDbTest.digest(2));
+        try (GraphDb db = GraphDb.open(dir)) {
+            db.write(t -> {
+                t.putLayer(GraphDbTest.layer(base, base, null, "c1"));
+                t.putLayer(GraphDbTest.layer(top, GraphDbTest.digest(2), base, "c2"));
+                return null;
+            });
+            for (int k = 0; k < 3; k++) {
+                assertEquals("c2", db.read(t -> t.requireLayer(top)).cacheId(), "lookup " + k);
+                assertEquals(2, db.read(t -> t.chain(top)).size(), "walk " + k);
+            }
+            try (ChildJvm child = ChildJvm.start(GraphDbChild.class, "rm", dir.toString(), base)) {
+                assertEquals(0, child.waitFor(), "child " + child.pid());
+            }
+            assertTrue(db.read(t -> t.layer(base)).isEmpty(), "the layer another process removed");
+            assertThrows(GraphException.CorruptException.class, () -> db.read(t -> t.chain(top)),
+                    "a walk through the layer another process removed");
+            try (ChildJvm child = ChildJvm.start(GraphDbChild.class, "rm", dir.toString(), top)) {
+                assertEquals(0, child.waitFor(), "child " + child.pid());
+            }
+            assertThrows(GraphException.NotFoundException.class, () -> db.read(t -> t.requireLayer(top)));
         }
     }
 

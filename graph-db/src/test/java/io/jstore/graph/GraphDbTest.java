@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -237,6 +239,38 @@ class GraphDbTest {
                 assertEquals(0, old.view().requireLayer(base).refCount(), "an older snapshot keeps what it saw");
                 assertEquals(2, db.read(t -> t.requireLayer(base)).refCount());
             }
+        }
+    }
+
+    @Test
+    void aReadAnsweredByTheCacheRunsAgainOnOneSnapshotWhenACommitLandsBeforeItNeedsLmdb() throws Exception {
+        String base = digest(1);
+        try (GraphDb db = GraphDb.open(dir)) {
+            db.write(t -> {
+                t.putLayer(layer(base, base, null, "c1"));
+                return null;
+            });
+            for (int i = 0; i < 3; i++) assertEquals(0, db.read(t -> t.requireLayer(base)).refCount(), "lookup " + i);
+            AtomicInteger runs = new AtomicInteger();
+            String seen = db.read(t -> {
+                int refs = t.requireLayer(base).refCount(); // answered by the cache, no transaction yet
+                if (runs.incrementAndGet() == 1) {
+                    CompletableFuture.runAsync(() -> {
+                        try {
+                            db.write(w -> {
+                                w.updateLayer(w.requireLayer(base).withRefCount(1));
+                                w.putMeta("changed", "yes");
+                                return null;
+                            });
+                        } catch (java.io.IOException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }).join();
+                }
+                return refs + " " + t.meta("changed").orElse("no"); // needs LMDB: of the newer snapshot
+            });
+            assertEquals("1 yes", seen, "one snapshot, the newer one, in " + runs.get() + " runs");
+            assertEquals(2, runs.get(), "the first run's answers were of the older snapshot");
         }
     }
 
