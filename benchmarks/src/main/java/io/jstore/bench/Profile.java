@@ -26,6 +26,7 @@ public enum Profile {
             Map.entry("changes", List.of("10")),
             Map.entry("executor", List.of("builtin")),
             Map.entry("variant", List.of("plain")),
+            Map.entry("ephemeral", List.of("true")),
             Map.entry("layer", List.of("smallfiles")),
             Map.entry("fs", List.of("xfs")))),
     QUICK(1, 1, 5, 300, Map.ofEntries(
@@ -35,6 +36,7 @@ public enum Profile {
             Map.entry("write", List.of("1B")),
             Map.entry("sync", List.of("none")),
             Map.entry("variant", List.of("plain")),
+            Map.entry("ephemeral", List.of("true")),
             Map.entry("files", List.of("5000")),
             Map.entry("changes", List.of("10")),
             Map.entry("parent", List.of("rootfs")),

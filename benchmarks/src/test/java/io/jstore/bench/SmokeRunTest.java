@@ -118,7 +118,7 @@ class SmokeRunTest {
             java.util.Map<String, String> p = new java.util.TreeMap<>(m.params());
             if (subject) {
                 p.put("executor", "runc");
-                p.put("variant", "volatile");
+                p.put("variant", "ephemeral");
             }
             ms.add(new Measurement(m.benchmark(), p, m.mode(), m.scoreNs(), m.errorNs(), m.medianNs(), m.minNs(),
                     m.maxNs(), m.samples()));
@@ -128,7 +128,7 @@ class SmokeRunTest {
             Comparison.Case k = c.cases().get(0);
             assertEquals("fs=xfs layers=1000", k.label());
             Comparison.Bar s = k.bars().stream().filter(b -> b.role() == Role.SUBJECT).findFirst().orElseThrow();
-            assertEquals("jstore runc volatile", s.label());
+            assertEquals("jstore runc ephemeral", s.label());
             assertFalse(Double.isNaN(s.ratio()), "the subject still has its reference");
         }
     }

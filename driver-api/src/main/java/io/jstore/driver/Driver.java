@@ -23,7 +23,7 @@ import java.util.Map;
  *
  * <p>Running a container on that image:
  * <pre>{@code
- * driver.createReadWrite("C1", "L2", CreateOptions.DEFAULT);
+ * driver.createReadWrite("C1", "L2", CreateOptions.DEFAULT); // EPHEMERAL for one thrown away at its end (run --rm)
  * List<MountSpec> specs = driver.mounts("C1");            // mount these inside the container's namespace…
  * Path rootfs = driver.get("C1");                          // …or let the driver mount them here
  * // run the process on rootfs; its writes land in C1 only
@@ -48,6 +48,9 @@ import java.util.Map;
  *       ({@link DriverException.LayerInUseException}); it never leaves half a layer behind.</li>
  *   <li>{@code parent} arguments of the diff family name the layer to compare against; null
  *       means "the layer's own parent" for drivers that track it, else the empty tree.</li>
+ *   <li>An ephemeral read-write layer ({@link CreateOptions#ephemeral()}) mounts without the
+ *       syncs durability costs, through options in its {@link #mounts} specs, and is removed by
+ *       the first open after a restart of the machine.</li>
  *   <li>Every failure is a {@link DriverException} naming the layer and the path.</li>
  * </ul>
  */

@@ -21,7 +21,6 @@ import java.nio.file.StandardCopyOption;
 final class FeatureCache {
     private FeatureCache() {}
 
-    private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
     private static final String VERSION = "jstore-features 1";
 
     static Filesystems.Features probe(Path dir, Path file) throws SyscallException {
@@ -36,7 +35,7 @@ final class FeatureCache {
 
     private static String key(Path dir, long magic) {
         try {
-            return VERSION + " boot=" + Files.readString(BOOT_ID).strip()
+            return VERSION + " boot=" + BootId.current()
                     + " dev=" + Files.getAttribute(dir, "unix:dev")
                     + " magic=" + Long.toHexString(magic)
                     + " euid=" + Files.getAttribute(Path.of("/proc/self"), "unix:uid");

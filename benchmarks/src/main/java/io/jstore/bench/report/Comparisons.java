@@ -100,7 +100,7 @@ public final class Comparisons {
         };
     }
 
-    /** "overlay", "devmapper runc", "overlay volatile", "vfs service": the driver, then the executor, mode and variant that ran it. */
+    /** "overlay", "devmapper runc", "overlay ephemeral", "vfs service": the driver, then the executor, mode and variant that ran it. */
     static String subjectLabel(Map<String, String> params) {
         StringBuilder b = new StringBuilder(params.getOrDefault(DRIVER, "jstore"));
         if (params.containsKey("executor")) b.append(' ').append(params.get("executor"));

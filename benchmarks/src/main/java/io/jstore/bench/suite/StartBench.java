@@ -41,7 +41,8 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Start: a container running {@code /bin/true} from start to exit, on a fresh read-write layer
- * of a busybox image per driver and executor (jstore's built-in one, or runc given the driver's
+ * (ephemeral, as {@code run --rm} makes it, and in full runs also durable) of a busybox image per
+ * driver and executor (jstore's built-in one, or runc given the driver's
  * root), beside {@code crun run} and {@code runc run} of a bundle prepared once on a plain
  * directory; with {@code --peers}, {@code docker run --rm} and {@code ctr run --rm} of the same
  * root. A second question times {@code jstore run --rm} as a process (the launcher, JVM start
@@ -84,6 +85,10 @@ public class StartBench {
         @Param({"builtin", "runc"})
         public String executor;
 
+        /** true: the layer is ephemeral, as {@code run --rm} makes it (thrown away at the end); false: a durable one. */
+        @Param({"true", "false"})
+        public boolean ephemeral;
+
         DriverFixture d;
         Executor exec;
         int samples;
@@ -106,7 +111,7 @@ public class StartBench {
         @Setup(Level.Invocation)
         public void container() throws IOException {
             id = "jb" + ProcessHandle.current().pid() + "x" + samples++;
-            d.driver.createReadWrite(id, "image", CreateOptions.DEFAULT);
+            d.driver.createReadWrite(id, "image", CreateOptions.DEFAULT.withEphemeral(ephemeral));
             bundle = Bundle.write(d.fs.root().resolve("bundles").resolve(id), id, spec(id), d.driver.mounts(id));
         }
 

@@ -259,8 +259,8 @@ public abstract class AbstractDriver implements Driver {
     }
 
     /**
-     * The layer's parent, read-write flag and live mount count ({@code parent},
-     * {@code readWrite}, {@code mountCount}), then the driver's own facts.
+     * The layer's parent, read-write and ephemeral flags and live mount count ({@code parent},
+     * {@code readWrite}, {@code ephemeral}, {@code mountCount}), then the driver's own facts.
      */
     @Override
     public final Map<String, String> metadata(String id) throws DriverException {
@@ -270,6 +270,7 @@ public abstract class AbstractDriver implements Driver {
             Map<String, String> m = new LinkedHashMap<>();
             m.put("parent", r.parent() == null ? "" : r.parent());
             m.put("readWrite", Boolean.toString(r.readWrite()));
+            m.put("ephemeral", Boolean.toString(r.ephemeral()));
             m.put("mountCount", Integer.toString(mounts.count(id)));
             m.put("root", mountPoint(id).toString());
             m.putAll(layerMetadata(id, r));
@@ -294,17 +295,31 @@ public abstract class AbstractDriver implements Driver {
 
     /**
      * Finishes what a crash interrupted: removes every layer whose record is still marked
-     * incomplete (with its mounts), unmounts layers no live process holds, and drops child
-     * notes of layers that are gone. Safe while other processes use the store.
+     * incomplete (with its mounts) and every ephemeral layer made before the machine last
+     * started, unmounts layers no live process holds, and drops child notes of layers that are
+     * gone. Safe while other processes use the store.
      */
     public final RepairReport repair() throws DriverException {
         List<String> removed = new ArrayList<>();
         List<String> unmounted = new ArrayList<>();
+        List<String> stale = new ArrayList<>();
         try {
             repairDriver();
             records.sweepStaging();
+            for (String id : recordedIds()) if (records.ephemeralOfEarlierBoot(id)) stale.add(id);
         } catch (IOException e) {
             throw Failures.map(name(), "repair", "-", home.path(), e);
+        }
+        // children first: each round removes those no other stale layer was made on
+        for (boolean progress = true; progress && !stale.isEmpty(); ) {
+            progress = false;
+            for (java.util.Iterator<String> it = stale.iterator(); it.hasNext(); ) {
+                String id = it.next();
+                if (!ops.discardStaleEphemeral(id)) continue;
+                removed.add(id);
+                it.remove();
+                progress = true;
+            }
         }
         for (String id : recordedIds()) ops.repair(id, removed, unmounted);
         return new RepairReport(removed, unmounted);

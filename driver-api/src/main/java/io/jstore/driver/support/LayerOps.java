@@ -30,20 +30,28 @@ final class LayerOps {
             d.home.checkId(parent);
             if (parent.equals(id)) throw new DriverException.InvalidIdException(id, "a layer cannot be its own parent");
         }
+        if (options.ephemeral() && !readWrite) {
+            throw new DriverException(name() + ": layer " + id + ": only a read-write layer can be ephemeral", id, null);
+        }
         try (LayerLock l = d.home.lock(id)) {
             Optional<LayerRecord> old = d.records.read(id);
             if (old.isPresent()) {
                 if (old.get().complete()) throw new DriverException.ExistsException(name(), id, d.mountPoint(id));
                 discard(id, old.get()); // a crashed creator's leftovers: we hold the lock, nobody is making it
             }
-            LayerRecord rec = new LayerRecord(id, parent, readWrite, false);
+            LayerRecord rec = new LayerRecord(id, parent, readWrite, false, options.ephemeral());
             try {
                 // inside: a full filesystem can refuse the record itself (btrfs, out of metadata
                 // space), and then the lock file must go as well
-                d.records.begin(id, parent, readWrite);
+                d.records.begin(id, parent, readWrite, options.ephemeral());
                 if (parent != null) {
                     try (LayerLock p = d.home.lock(parent)) {
-                        if (!d.records.complete(parent)) throw new DriverException.NotFoundException(name(), parent);
+                        Optional<LayerRecord> pr = d.records.read(parent);
+                        if (pr.isEmpty() || !pr.get().complete()) throw new DriverException.NotFoundException(name(), parent);
+                        if (pr.get().ephemeral() && !options.ephemeral()) {
+                            throw new DriverException(name() + ": layer " + id + ": its parent " + parent
+                                    + " is ephemeral, so it must be too (a restart removes the parent)", id, null);
+                        }
                         d.records.addChild(parent, id);
                     }
                 }
@@ -169,6 +177,23 @@ final class LayerOps {
             for (String child : d.records.children(id)) {
                 if (d.records.read(child).isEmpty()) d.records.removeChild(id, child);
             }
+        } catch (IOException e) {
+            throw Failures.map(name(), "repair", id, d.home.record(id), e);
+        }
+    }
+
+    /**
+     * Removes an ephemeral layer made before the machine last started, if it still is one and
+     * has no children left (they go first: they were made on it, so they are ephemeral too).
+     */
+    boolean discardStaleEphemeral(String id) throws DriverException {
+        try (LayerLock l = d.home.lock(id)) {
+            Optional<LayerRecord> r = d.records.read(id);
+            if (r.isEmpty() || !d.records.ephemeralOfEarlierBoot(id) || !d.records.children(id).isEmpty()) return false;
+            d.records.markIncomplete(id);
+            discard(id, r.get());
+            l.deleteFile();
+            return true;
         } catch (IOException e) {
             throw Failures.map(name(), "repair", id, d.home.record(id), e);
         }

@@ -7,5 +7,7 @@ package io.jstore.driver.support;
  * @param parent    the parent's id, or null for a base layer
  * @param readWrite whether it was made by {@code createReadWrite}
  * @param complete  false while it is being made or removed (the incomplete marker is present)
+ * @param ephemeral whether it was made ephemeral ({@link io.jstore.driver.CreateOptions#ephemeral()}):
+ *                  mounted without the syncs durability costs, and gone after a restart
  */
-public record LayerRecord(String id, String parent, boolean readWrite, boolean complete) {}
+public record LayerRecord(String id, String parent, boolean readWrite, boolean complete, boolean ephemeral) {}

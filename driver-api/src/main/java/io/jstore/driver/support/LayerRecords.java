@@ -1,5 +1,6 @@
 package io.jstore.driver.support;
 
+import io.jstore.linux.BootId;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -22,6 +23,7 @@ import java.util.Optional;
  * ID/parent          the parent's id; absent for a base layer
  * ID/rw              present for a read-write layer
  * ID/incomplete      present while the layer is made or removed
+ * ID/ephemeral       present for an ephemeral layer: the boot id of the boot that made it
  * ID/mounts          mount holders ({@link MountCounts})
  * ID/children/CHILD  one empty file per child, so remove can refuse a parent cheaply
  * </pre>
@@ -32,6 +34,8 @@ public final class LayerRecords {
     static final String INCOMPLETE = "incomplete";
     private static final String PARENT = "parent";
     private static final String READ_WRITE = "rw";
+    /** The marker of an ephemeral layer, holding the id of the boot it was made in. */
+    public static final String EPHEMERAL = "ephemeral";
     private static final String CHILDREN = "children";
     private static final String STAGING = ".tmp-";
 
@@ -42,7 +46,7 @@ public final class LayerRecords {
     }
 
     /** Writes the record of a new layer, marked incomplete; fails if one exists. */
-    public void begin(String id, String parent, boolean readWrite) throws IOException {
+    public void begin(String id, String parent, boolean readWrite, boolean ephemeral) throws IOException {
         Files.createDirectories(home.records());
         Path staging = home.records().resolve(STAGING + id);
         deleteTree(staging);
@@ -51,6 +55,7 @@ public final class LayerRecords {
             Files.createFile(staging.resolve(INCOMPLETE));
             if (parent != null) Files.writeString(staging.resolve(PARENT), parent, StandardCharsets.UTF_8);
             if (readWrite) Files.createFile(staging.resolve(READ_WRITE));
+            if (ephemeral) Files.writeString(staging.resolve(EPHEMERAL), BootId.current(), StandardCharsets.US_ASCII);
             Files.createDirectory(staging.resolve(CHILDREN));
             // rename(2) of a directory onto an existing non-empty one fails: a second creator loses
             Files.move(staging, home.record(id), StandardCopyOption.ATOMIC_MOVE);
@@ -81,7 +86,21 @@ public final class LayerRecords {
             parent = null;
         }
         return Optional.of(new LayerRecord(id, parent, Files.exists(dir.resolve(READ_WRITE)),
-                !Files.exists(dir.resolve(INCOMPLETE))));
+                !Files.exists(dir.resolve(INCOMPLETE)), Files.exists(dir.resolve(EPHEMERAL))));
+    }
+
+    /**
+     * Whether {@code id} is an ephemeral layer made before the machine last started: what it
+     * wrote may never have reached the disk. An unreadable boot id counts as an earlier boot.
+     */
+    public boolean ephemeralOfEarlierBoot(String id) throws IOException {
+        String made;
+        try {
+            made = Files.readString(home.record(id).resolve(EPHEMERAL), StandardCharsets.US_ASCII).strip();
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+        return !made.equals(BootId.current());
     }
 
     /** Whether {@code id} has a complete record. */

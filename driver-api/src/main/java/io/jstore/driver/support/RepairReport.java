@@ -5,7 +5,8 @@ import java.util.List;
 /**
  * What {@link AbstractDriver#repair} found and fixed.
  *
- * @param removed   layers left incomplete (made or removed half-way) and now gone
+ * @param removed   layers left incomplete (made or removed half-way), or ephemeral ones of an
+ *                  earlier boot, and now gone
  * @param unmounted layers that were mounted with no live holder and are now unmounted
  */
 public record RepairReport(List<String> removed, List<String> unmounted) {

@@ -119,7 +119,7 @@ class AbstractDriverTest {
         d.create("base", null, CreateOptions.DEFAULT);
         Files.writeString(d.dir("base").resolve("f"), "x");
         // a creator that died after its record and half its copy were written
-        new LayerRecords(DriverHome.of("dir", home, java.util.Set.of())).begin("half", "base", false);
+        new LayerRecords(DriverHome.of("dir", home, java.util.Set.of())).begin("half", "base", false, false);
         d.records.addChild("base", "half");
         Files.createDirectories(d.dir("half").resolve("partial"));
         Files.createFile(d.marker("half"));
@@ -130,6 +130,41 @@ class AbstractDriverTest {
         assertFalse(Files.exists(d.marker("half")));
         assertEquals(List.of(), d.records.children("base"));
         d.remove("base"); // no longer a parent
+    }
+
+    /**
+     * An ephemeral layer's writes may never have reached the disk: the reopen after a restart
+     * (another boot id in its record) removes it and what was made on it, children first, and
+     * keeps it in the boot that made it (its caller removes it then).
+     */
+    @Test
+    void reopenAfterARestartRemovesEphemeralLayersAndTheirChildren() throws IOException {
+        DirDriver d = open();
+        d.create("base", null, CreateOptions.DEFAULT);
+        d.createReadWrite("e", "base", CreateOptions.EPHEMERAL);
+        d.createReadWrite("on-e", "e", CreateOptions.EPHEMERAL);
+        d.createReadWrite("durable", "base", CreateOptions.DEFAULT);
+        assertEquals("true", d.metadata("e").get("ephemeral"));
+        assertEquals("false", d.metadata("durable").get("ephemeral"));
+        assertThrows(DriverException.class, () -> d.create("ro", "base", CreateOptions.EPHEMERAL),
+                "an image layer was made ephemeral");
+        DriverException notEphemeral = assertThrows(DriverException.class,
+                () -> d.createReadWrite("x", "e", CreateOptions.DEFAULT));
+        assertTrue(notEphemeral.getMessage().contains("must be too"), notEphemeral.getMessage());
+        assertFalse(d.exists("ro") || d.exists("x"));
+        assertTrue(new DirDriver(home).repair().clean(), "the boot that made them removed them");
+
+        // "e" sorts before "on-e": the parent is seen first and must wait for its child
+        for (String id : List.of("e", "on-e")) {
+            Files.writeString(DriverHome.of("dir", home, java.util.Set.of()).record(id).resolve(LayerRecords.EPHEMERAL),
+                    "00000000-0000-0000-0000-000000000000");
+        }
+        RepairReport r = new DirDriver(home).repair();
+        assertEquals(List.of("on-e", "e"), r.removed());
+        assertFalse(d.exists("e") || d.exists("on-e"));
+        assertFalse(Files.exists(d.dir("e")) || Files.exists(d.dir("on-e")));
+        assertTrue(d.exists("durable"));
+        assertEquals(List.of("durable"), d.records.children("base"));
     }
 
     @Test

@@ -276,6 +276,40 @@ public abstract class DriverConformance extends ContentChecks {
         driver.remove("base"); // no child notes of the dead layers are left
     }
 
+    /**
+     * Guards against an ephemeral layer that mounts unlike the others (its specs, performed
+     * elsewhere, must show what it wrote through the driver) and against one that outlives a
+     * restart, when what it wrote may be half on the disk: the reopen in another boot (its
+     * record's boot id changed here) removes it and the ephemeral layer made on it.
+     */
+    @Test
+    void anEphemeralLayerWorksInItsBootAndIsGoneAfterARestart() throws Exception {
+        importLayer("base", null, new TestTars().file("etc/hostname", "base").bytes());
+        driver.createReadWrite("e", "base", CreateOptions.EPHEMERAL);
+        Path r = driver.get("e");
+        Files.writeString(r.resolve("written"), "in e");
+        driver.put("e");
+        driver.createReadWrite("on-e", "e", CreateOptions.EPHEMERAL);
+        driver.createReadWrite("durable", "base", CreateOptions.DEFAULT);
+        Path elsewhere = scratchDir("elsewhere");
+        try (SpecMounts m = new SpecMounts(driver.mounts("on-e"), elsewhere)) {
+            assertEquals("in e", Files.readString(elsewhere.resolve("written")));
+            assertEquals("base", Files.readString(elsewhere.resolve("etc/hostname")));
+        }
+        reopen();
+        assertTrue(driver.exists("e") && driver.exists("on-e"), "a reopen in the same boot removed an ephemeral layer");
+        DriverHome dh = DriverHome.of(provider.name(), home, Set.of());
+        for (String id : List.of("e", "on-e")) {
+            Files.writeString(dh.record(id).resolve(LayerRecords.EPHEMERAL), "00000000-0000-0000-0000-000000000000");
+        }
+        reopen();
+        assertFalse(driver.exists("e"));
+        assertFalse(driver.exists("on-e"));
+        assertEquals(List.of("base", "durable"), new LayerRecords(dh).ids());
+        driver.remove("durable");
+        driver.remove("base"); // no child notes of the removed layers are left
+    }
+
     /** Guards against ENOSPC as an untyped error, and against the half-made layer a full disk leaves. */
     @Test
     void aFullFilesystemGivesATypedErrorAndLeavesNoHalfLayer() throws Exception {

@@ -41,7 +41,8 @@ import java.util.Set;
  * </pre>
  *
  * A layer's mount is its device's filesystem ({@code ext4 /dev/loop7}), which containerd or
- * a runtime can perform as well as the driver. The device is active only while needed: get
+ * a runtime can perform as well as the driver; an ephemeral layer's without the journal and
+ * flushes durability costs ({@link DeviceFilesystem#ephemeralOptions}). The device is active only while needed: get
  * activates it, mounts, and lets the mount hold it, so the last unmount also releases the
  * device, whichever process does it.
  */
@@ -154,7 +155,14 @@ final class DevmapperDriver extends AbstractDriver {
     protected List<MountSpec> mountSpecs(String id, LayerRecord record) throws IOException {
         // the device stays active (held by this driver) until the layer is put, removed or the driver closed
         Path device = pool.activate(id);
-        return List.of(MountSpec.root(base.fs().type(), device.toString(), base.fs().mountOptions()));
+        return List.of(MountSpec.root(base.fs().type(), device.toString(), mountOptions(record, device)));
+    }
+
+    private List<String> mountOptions(LayerRecord record, Path device) throws IOException {
+        if (!record.ephemeral()) return base.fs().mountOptions();
+        List<String> o = new java.util.ArrayList<>(base.fs().mountOptions());
+        o.addAll(base.fs().ephemeralOptions(device));
+        return o;
     }
 
     @Override
@@ -168,7 +176,7 @@ final class DevmapperDriver extends AbstractDriver {
         Files.createDirectories(target);
         Path device = pool.activate(id);
         try {
-            Mounts.mount(device.toString(), target, base.fs().type(), base.fs().mountOptions());
+            Mounts.mount(device.toString(), target, base.fs().type(), mountOptions(record, device));
         } catch (IOException e) {
             throw noSpaceIfPoolFull(id, target, e);
         } finally {

@@ -97,6 +97,47 @@ class DevmapperDriverTest {
         }
     }
 
+    /**
+     * An ephemeral layer's ext4 mounts without journal and flushes (as mountinfo shows it),
+     * a durable one with both; one snapped while its parent was mounted carries a journal to
+     * replay, which norecovery would refuse to mount, so it keeps its journal.
+     */
+    @Test
+    void anEphemeralLayerMountsWithoutJournalAndFlushesADurableOneWithThem(@Scratch(type = FsType.XFS) ScratchFilesystem fs)
+            throws Exception {
+        try (DevmapperDriver d = DevmapperDriver.open(fs.root().resolve("dm"), SMALL)) {
+            try {
+                d.create("L1", null, CreateOptions.DEFAULT);
+                Files.writeString(d.get("L1").resolve("a"), "from L1");
+                d.put("L1");
+                d.createReadWrite("E", "L1", CreateOptions.EPHEMERAL);
+                d.createReadWrite("D", "L1", CreateOptions.DEFAULT);
+                List<String> ephemeral = MountInfo.at(d.get("E")).orElseThrow().superOptions();
+                List<String> durable = MountInfo.at(d.get("D")).orElseThrow().superOptions();
+                assertTrue(ephemeral.containsAll(List.of("norecovery", "nobarrier")), ephemeral.toString());
+                assertFalse(durable.contains("norecovery") || durable.contains("nobarrier"), durable.toString());
+                assertTrue(d.mounts("E").get(0).options().containsAll(List.of("norecovery", "nobarrier")));
+                Files.writeString(d.get("E").resolve("a"), "from E");
+                d.put("E");
+                d.put("E");
+                d.put("D");
+                assertEquals("from E", Files.readString(d.get("E").resolve("a")), "remounted without its writes");
+                d.put("E");
+
+                d.get("L1"); // mounted: its journal is live, and so is the snapshot's copy of it
+                d.createReadWrite("E2", "L1", CreateOptions.EPHEMERAL);
+                Path e2 = d.get("E2");
+                List<String> replayed = MountInfo.at(e2).orElseThrow().superOptions();
+                assertTrue(replayed.contains("nobarrier") && !replayed.contains("norecovery"), replayed.toString());
+                assertEquals("from L1", Files.readString(e2.resolve("a")));
+                d.put("E2");
+                d.put("L1");
+            } finally {
+                d.cleanup();
+            }
+        }
+    }
+
     @Test
     void aFullDeviceIsNoSpace(@Scratch(type = FsType.XFS, sizeMiB = 1024) ScratchFilesystem fs) throws Exception {
         try (DevmapperDriver d = DevmapperDriver.open(fs.root().resolve("dm"), SMALL)) {

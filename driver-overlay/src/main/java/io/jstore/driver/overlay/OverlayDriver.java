@@ -27,7 +27,7 @@ import java.util.Set;
  * processes, crash repair) is {@link AbstractDriver}'s; this class adds what is overlay's:
  * the directories, the stacks and how they mount ({@link OverlayMounter}: {@code lowerdir+}
  * or mount(2)), the native diff and the overlay-form apply ({@link OverlayDiffs}), and
- * {@code volatile} read-write layers ({@link VolatileLayers}).
+ * ephemeral read-write layers mounted {@code volatile} ({@link VolatileLayers}).
  */
 final class OverlayDriver extends AbstractDriver {
     static final String NAME = "overlay";
@@ -98,12 +98,7 @@ final class OverlayDriver extends AbstractDriver {
             throw new DriverException("overlay: layer " + id + ": size limits are not supported (they need xfs"
                     + " project quotas on the backing fs, which this driver does not set)", id, layout.layer(id));
         }
-        boolean isVolatile = OverlayOptions.isVolatile(options.driverOptions());
-        if (isVolatile && !record.readWrite()) {
-            throw new DriverException("overlay: layer " + id + ": volatile is for read-write layers only; an image"
-                    + " layer is never an upper dir", id, layout.layer(id));
-        }
-        layers.create(id, record.parent(), record.readWrite(), isVolatile);
+        layers.create(id, record.parent(), record.readWrite());
     }
 
     @Override
@@ -125,7 +120,8 @@ final class OverlayDriver extends AbstractDriver {
 
     @Override
     protected List<MountSpec> mountSpecs(String id, LayerRecord record) throws IOException {
-        return views.stack(id).specs();
+        if (record.ephemeral()) volatiles.allowRemount(id);
+        return views.stack(id, record.ephemeral()).specs();
     }
 
     @Override
@@ -135,14 +131,13 @@ final class OverlayDriver extends AbstractDriver {
 
     @Override
     protected void mountLayer(String id, LayerRecord record) throws IOException {
-        if (volatiles.isVolatile(id)) volatiles.beforeMount(id);
-        mounter.mount(views.stack(id), layout.merged(id));
+        if (record.ephemeral()) volatiles.allowRemount(id);
+        mounter.mount(views.stack(id, record.ephemeral()), layout.merged(id));
     }
 
     @Override
     protected void unmountLayer(String id) throws IOException {
         OverlayMounter.unmount(id, layout.merged(id));
-        if (volatiles.isVolatile(id)) volatiles.afterUnmount(id);
     }
 
     // ---------------------------------------------------------------- diff family
@@ -179,7 +174,7 @@ final class OverlayDriver extends AbstractDriver {
     protected Map<String, String> statusDetails() throws IOException {
         int volatileLayers = 0;
         for (String id : records.ids()) {
-            if (records.complete(id) && volatiles.isVolatile(id)) volatileLayers++;
+            if (records.read(id).filter(r -> r.complete() && r.ephemeral()).isPresent()) volatileLayers++;
         }
         return OverlayStatus.details(OverlayProbe.backing(home()), mounter.api(), diffs.naiveReason(),
                 views.baseOptions(), volatileLayers);
@@ -193,7 +188,6 @@ final class OverlayDriver extends AbstractDriver {
         m.put("merged", layout.merged(id).toString());
         m.put("link", layout.link(id));
         m.put("lowers", Integer.toString(layout.lowerLinks(id).size()));
-        m.put("volatile", Boolean.toString(volatiles.isVolatile(id)));
         m.put("nativeDiff", Boolean.toString(diffs.isNative(id, record.parent())));
         return m;
     }

@@ -47,7 +47,7 @@ final class OverlayLayers {
     }
 
     /** Lays out a new layer on {@code parent} (or none), read-write or not. */
-    void create(String id, String parent, boolean readWrite, boolean isVolatile) throws DriverException {
+    void create(String id, String parent, boolean readWrite) throws DriverException {
         checkId(id);
         if (exists(id)) throw new DriverException.ExistsException("overlay", id, layout.layer(id));
         if (parent != null && !exists(parent)) throw new DriverException.NotFoundException("overlay", parent);
@@ -64,7 +64,6 @@ final class OverlayLayers {
                 Files.writeString(staging.resolve("lower"), layout.childLowerChain(parent), StandardCharsets.US_ASCII);
             }
             if (readWrite) Files.createFile(staging.resolve("rw"));
-            if (isVolatile) Files.createFile(staging.resolve("volatile"));
             Files.move(staging, layout.layer(id), StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             try {

@@ -18,7 +18,6 @@ import java.util.List;
  * HOME/ID/link      the layer's short name, e.g. {@code Q3ZK7DXW2MBA}
  * HOME/ID/lower     the parents' short links, top first: {@code l/PARENT:l/GRANDPARENT}
  * HOME/ID/rw        present in a read-write layer
- * HOME/ID/volatile  present in a read-write layer mounted with {@code volatile}
  * HOME/l/SHORT      symlink to {@code ../ID/diff}
  * </pre>
  * Private entries start with a dot, which no layer id may ({@link io.jstore.driver.LayerIds}).
@@ -54,8 +53,6 @@ final class OverlayLayout {
     Path lowerFile(String id) { return layer(id).resolve("lower"); }
     /** Present in a read-write layer; absent in an image layer. */
     Path readWriteMarker(String id) { return layer(id).resolve("rw"); }
-    /** Present when a read-write layer mounts with {@code volatile}; holds the boot id of its last mount. */
-    Path volatileMarker(String id) { return layer(id).resolve("volatile"); }
 
     /** A staging directory for a layer being created; renamed into place when complete. */
     Path staging(String id) { return home.resolve(".tmp-" + id); }

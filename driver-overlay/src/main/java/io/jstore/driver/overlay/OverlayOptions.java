@@ -14,13 +14,10 @@ import java.util.Map;
  *       {@code redirect_dir=on}); options that make the upper dir untrustworthy switch the diff
  *       to the naive one.</li>
  * </ul>
- * Per layer, {@link io.jstore.driver.CreateOptions#driverOptions()} may hold
- * {@code volatile=true} for a read-write layer.
  */
 record OverlayOptions(MountApiChoice mountApi, List<String> mountOptions) {
     static final String MOUNT_API = "overlay.mount_api";
     static final String MOUNTOPT = "overlay.mountopt";
-    static final String VOLATILE = "volatile";
 
     enum MountApiChoice { AUTO, LOWERDIR_PLUS, LEGACY }
 
@@ -55,11 +52,6 @@ record OverlayOptions(MountApiChoice mountApi, List<String> mountOptions) {
         return new OverlayOptions(api, mountopt);
     }
 
-    static boolean isVolatile(Map<String, String> createOptions) throws DriverException {
-        String v = createOptions.getOrDefault(VOLATILE, "false");
-        if (!v.equals("true") && !v.equals("false")) throw invalid(Map.entry(VOLATILE, v), "true or false");
-        return v.equals("true");
-    }
 
     private static DriverException invalid(Map.Entry<String, String> e, String expected) {
         return new DriverException("overlay: option " + e.getKey() + "=" + e.getValue() + " not understood; expected "

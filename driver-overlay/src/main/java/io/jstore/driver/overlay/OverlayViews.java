@@ -36,8 +36,11 @@ final class OverlayViews {
         return Files.exists(layout.readWriteMarker(id));
     }
 
-    /** The layer's view: a read-write layer's diff is the upper; an image layer's is the top lower. */
-    OverlayStack stack(String id) throws IOException {
+    /**
+     * The layer's view: a read-write layer's diff is the upper; an image layer's is the top
+     * lower. An ephemeral (read-write) layer mounts {@code volatile}.
+     */
+    OverlayStack stack(String id, boolean ephemeral) throws IOException {
         boolean rw = isReadWrite(id);
         List<String> links = new ArrayList<>();
         List<Path> lowers = new ArrayList<>();
@@ -50,7 +53,7 @@ final class OverlayViews {
             lowers.add(layout.diff(layout.idOfLink(link)));
         }
         List<String> options = new ArrayList<>(baseOptions);
-        if (rw && Files.exists(layout.volatileMarker(id))) options.add("volatile");
+        if (rw && ephemeral) options.add(VolatileLayers.OPTION);
         return new OverlayStack(id, lowers, links, rw ? layout.diff(id) : null, rw ? layout.work(id) : null, options);
     }
 }

@@ -33,7 +33,7 @@ class OverlayMountTest {
         String parent = null;
         for (int i = 0; i < n; i++) {
             String id = "L" + i;
-            layers.create(id, parent, false, false);
+            layers.create(id, parent, false);
             Files.writeString(layout.diff(id).resolve(i == 0 ? "bottom" : "f" + i), "layer " + i);
             parent = id;
         }
@@ -44,8 +44,8 @@ class OverlayMountTest {
     void fiveHundredLowersMountThroughLowerdirPlusAndShowTheBottomLayer() throws Exception {
         OverlayTesting.assumeLowerdirPlus(home);
         String top = chain(500);
-        layers.create("C", top, true, false);
-        OverlayStack stack = views.stack("C");
+        layers.create("C", top, true);
+        OverlayStack stack = views.stack("C", false);
         assertEquals(500, stack.lowers().size());
         Path merged = layout.merged("C");
         new OverlayMounter(home, OverlayMounter.Api.LOWERDIR_PLUS).mount(stack, merged);
@@ -64,7 +64,7 @@ class OverlayMountTest {
     @Test
     void aFiveHundredAndFirstLowerIsRefusedNamingTheKernelLimit() throws Exception {
         String top = chain(501);
-        OverlayStack stack = views.stack(top);
+        OverlayStack stack = views.stack(top, false);
         assertEquals(501, stack.lowers().size());
         for (OverlayMounter.Api api : OverlayMounter.Api.values()) {
             TooManyLowersException e = assertThrows(TooManyLowersException.class,
@@ -84,10 +84,10 @@ class OverlayMountTest {
         TooManyLowersException refused = null;
         while (refused == null) {
             String id = "L" + n;
-            layers.create(id, parent, false, false);
+            layers.create(id, parent, false);
             Files.writeString(layout.diff(id).resolve("f" + n), "layer " + n);
             try {
-                LegacyMountData.build(views.stack(id), home);
+                LegacyMountData.build(views.stack(id, false), home);
                 parent = id;
                 n++;
             } catch (TooManyLowersException e) {
@@ -100,14 +100,14 @@ class OverlayMountTest {
         assertTrue(fit > 250 && fit < OverlayStack.KERNEL_MAX_LOWERS, "fit " + fit);
 
         String rejected = "L" + n;
-        assertThrows(TooManyLowersException.class, () -> legacy.mount(views.stack(rejected), layout.merged(rejected)));
+        assertThrows(TooManyLowersException.class, () -> legacy.mount(views.stack(rejected, false), layout.merged(rejected)));
         assertTrue(OverlayTesting.notMounted(layout.merged(rejected)));
 
         Path merged = layout.merged(parent);
-        String data = LegacyMountData.build(views.stack(parent), home);
+        String data = LegacyMountData.build(views.stack(parent, false), home);
         assertTrue(data.length() > 4000 && data.length() <= 4095, "string of " + data.length());
         System.out.println("legacy mount(2): " + fit + " lowers in a " + data.length() + "-byte option string");
-        legacy.mount(views.stack(parent), merged);
+        legacy.mount(views.stack(parent, false), merged);
         try {
             assertEquals("layer 0", Files.readString(merged.resolve("bottom")));
             assertEquals("layer " + (n - 1), Files.readString(merged.resolve("f" + (n - 1))));
