@@ -20,18 +20,15 @@ final class Containers {
         this.graph = graph;
     }
 
-    ContainerRecord create(String id, String imageRef, Map<String, String> config) throws IOException {
-        return create(id, imageRef, null, config, true);
-    }
-
     /**
      * On an image's top layer ({@code imageRef}), else on the layer {@code chainId}, else on
      * nothing; {@code withInit} puts the {@link InitLayer} between. Without it the read-write
      * layer sits right on the base (containerd's snapshots: what is written there is a layer's
-     * content, and containerd's runtime makes its own mount points).
+     * content, and containerd's runtime makes its own mount points). {@code ephemeral} makes
+     * both layers so ({@link io.jstore.driver.CreateOptions#ephemeral()}).
      */
-    ContainerRecord create(String id, String imageRef, String chainId, Map<String, String> config, boolean withInit)
-            throws IOException {
+    ContainerRecord create(String id, String imageRef, String chainId, Map<String, String> config, boolean withInit,
+                           boolean ephemeral) throws IOException {
         LayerIds.check(id);
         String cache = Graph.newCacheId();
         String init = InitLayer.idOf(cache);
@@ -58,7 +55,7 @@ final class Containers {
         boolean published = false;
         try {
             if (withInit) {
-                graph.driver().createReadWrite(init, base[2], Graph.createOptions());
+                graph.driver().createReadWrite(init, base[2], Graph.createOptions().withEphemeral(ephemeral));
                 Path root = graph.driver().get(init);
                 try {
                     InitLayer.populate(root);
@@ -67,7 +64,7 @@ final class Containers {
                 }
                 CrashPoints.reach("container.init");
             }
-            graph.driver().createReadWrite(cache, withInit ? init : base[2], Graph.createOptions());
+            graph.driver().createReadWrite(cache, withInit ? init : base[2], Graph.createOptions().withEphemeral(ephemeral));
             CrashPoints.reach("container.created");
             ContainerRecord rec = new ContainerRecord(id, cache, base[0], base[1], System.currentTimeMillis(),
                     "created", config);

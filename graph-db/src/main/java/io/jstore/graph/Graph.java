@@ -347,7 +347,18 @@ public final class Graph implements AutoCloseable {
 
     /** A read-write layer on an image's top layer (or on nothing when {@code imageRef} is null). */
     public ContainerRecord createContainer(String id, String imageRef, Map<String, String> config) throws IOException {
-        return new Containers(this).create(id, imageRef, config);
+        return createContainer(id, imageRef, config, false);
+    }
+
+    /**
+     * As {@link #createContainer(String, String, Map)}; {@code ephemeral} for a container the
+     * caller removes when it ends ({@code run --rm}): its layers need not survive a crash of the
+     * machine, mount without the syncs that costs ({@link CreateOptions#ephemeral()}), and the
+     * driver removes them at its first open after a restart.
+     */
+    public ContainerRecord createContainer(String id, String imageRef, Map<String, String> config, boolean ephemeral)
+            throws IOException {
+        return new Containers(this).create(id, imageRef, null, config, true, ephemeral);
     }
 
     /**
@@ -355,7 +366,7 @@ public final class Graph implements AutoCloseable {
      * init layer: containerd's active snapshots, whose content is exactly what is written.
      */
     public ContainerRecord createContainerOnLayer(String id, String chainId, Map<String, String> config) throws IOException {
-        return new Containers(this).create(id, null, chainId, config, false);
+        return new Containers(this).create(id, null, chainId, config, false, false);
     }
 
     public Optional<ContainerRecord> container(String id) throws IOException {

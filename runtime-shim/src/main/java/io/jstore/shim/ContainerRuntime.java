@@ -52,8 +52,9 @@ public final class ContainerRuntime {
     /** Creates the container's layer and bundle and starts it; the caller waits or detaches. */
     public Started start(Request r, Stdio stdio, Executor executor) throws IOException {
         String id = r.id() != null ? r.id() : HexFormat.of().formatHex(random());
+        // a container removed at its end needs no durable layer: it mounts without the syncs
         ContainerRecord rec = graph.createContainer(id, r.image(), Map.of(
-                "runtime", executor.name(), "remove", Boolean.toString(r.remove())));
+                "runtime", executor.name(), "remove", Boolean.toString(r.remove())), r.remove());
         boolean started = false;
         try {
             ImageConfig img = ImageConfig.EMPTY;

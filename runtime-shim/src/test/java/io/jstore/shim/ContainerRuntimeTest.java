@@ -109,6 +109,38 @@ abstract class ContainerRuntimeTest {
         }
     }
 
+    /**
+     * A --rm container's root is an ephemeral layer: mounted inside its namespace with the
+     * driver's words for it ({@link #ephemeralMountWords}), which a kept container's root lacks.
+     */
+    @Test
+    void removedContainersMountTheirRootEphemeral() throws Exception {
+        try (ScratchFilesystem fs = scratch(); Graph g = open(fs)) {
+            ContainerRuntime rt = new ContainerRuntime(g);
+            Executor ex = new BuiltinExecutor();
+            RunOptions cat = ExecutorContract.sh("cat /proc/self/mountinfo");
+            List<String> removed = rootOptions(run(rt, ex, "rm1", "bb:1", true, cat));
+            List<String> kept = rootOptions(run(rt, ex, "kept1", "bb:1", false, cat));
+            rt.remove("kept1", false);
+            for (String word : ephemeralMountWords()) {
+                assertTrue(removed.stream().anyMatch(o -> o.equals(word) || o.endsWith("=" + word)), word + " in " + removed);
+                assertTrue(kept.stream().noneMatch(o -> o.equals(word) || o.endsWith("=" + word)), word + " in " + kept);
+            }
+        }
+    }
+
+    /** What the driver's mount of an ephemeral layer shows in mountinfo's super options (overlay's {@code fsync=volatile}). */
+    List<String> ephemeralMountWords() {
+        return List.of();
+    }
+
+    private static List<String> rootOptions(Runs.Result r) {
+        assertEquals(0, r.code(), r.err());
+        List<MountInfo.Entry> roots = MountInfo.parse(r.out()).stream().filter(e -> e.mountPoint().equals(Path.of("/"))).toList();
+        assertEquals(1, roots.size(), r.out());
+        return roots.get(0).superOptions();
+    }
+
     Graph open(ScratchFilesystem fs) throws Exception {
         return open(fs, false);
     }

@@ -7,4 +7,9 @@ class DevmapperContainerTest extends ContainerRuntimeTest {
     DevmapperContainerTest() {
         super("devmapper", FsType.XFS);
     }
+
+    @Override
+    java.util.List<String> ephemeralMountWords() {
+        return java.util.List.of("norecovery", "nobarrier");
+    }
 }

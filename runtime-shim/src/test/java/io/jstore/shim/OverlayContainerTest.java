@@ -11,6 +11,11 @@ class OverlayContainerTest extends ContainerRuntimeTest {
         super("overlay", FsType.XFS);
     }
 
+    @Override
+    java.util.List<String> ephemeralMountWords() {
+        return java.util.List.of("volatile");
+    }
+
     /** 60 committed layers: the overlay's lowerdir list passes the page mount(2) takes, the shim uses lowerdir+. */
     @Test
     void aStackPastOnePageOfLowersMountsInsideTheNamespace(@Scratch(type = FsType.XFS, sizeMiB = 1024) ScratchFilesystem fs)
