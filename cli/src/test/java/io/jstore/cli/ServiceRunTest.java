@@ -33,7 +33,7 @@ import picocli.CommandLine;
  * layer or mount behind.
  */
 class ServiceRunTest {
-    private record Result(int code, String out, String err) {}
+    record Result(int code, String out, String err) {}
 
     private static final String[] JVM_OPENS = {"--add-opens", "java.base/java.nio=ALL-UNNAMED", "--add-opens",
             "java.base/sun.nio.ch=ALL-UNNAMED"};
@@ -47,7 +47,7 @@ class ServiceRunTest {
     }
 
     /** jstore in this JVM: the daemonless path, for the expected messages and the store's state. */
-    private static Result inProcess(Path root, String... args) {
+    static Result inProcess(Path root, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = Main.commandLine();
@@ -69,19 +69,23 @@ class ServiceRunTest {
         return pb.start();
     }
 
-    private static Result finish(Process p) throws Exception {
+    static Result finish(Process p) throws Exception {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the client ended");
         return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
                 new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
-    private static boolean ranInProcess(Path classes) throws IOException {
+    static boolean ranInProcess(Path classes) throws IOException {
         return Files.readString(classes).contains(" picocli.");
     }
 
     private static Process serve(Path root, Path log) throws Exception {
-        Process p = new ProcessBuilder(jvm(Main.class.getName(), "serve", "--verbose", "--root", root.toString()))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return serve(jvm(Main.class.getName(), "serve", "--verbose", "--root", root.toString()), root, log);
+    }
+
+    /** {@code cmd} (a {@code jstore serve} of {@code root}) started, once its socket answers; its output goes to {@code log}. */
+    static Process serve(List<String> cmd, Path root, Path log) throws Exception {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             awaitSocket(p, root.resolve(ServiceProtocol.SOCKET), log);
             return p;
@@ -107,7 +111,7 @@ class ServiceRunTest {
         throw new AssertionError("jstore serve made no socket: " + read(log));
     }
 
-    private static String read(Path p) {
+    static String read(Path p) {
         try {
             return Files.readString(p);
         } catch (IOException e) {
