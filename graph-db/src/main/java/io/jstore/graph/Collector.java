@@ -112,10 +112,20 @@ public final class Collector {
 
     /** The driver half of a removal; on failure the record stays for repair and the error is raised. */
     static void finishRemoval(Graph graph, IncompleteRecord inc) throws IOException {
-        if (graph.driver().exists(inc.cacheId())) graph.driver().remove(inc.cacheId());
-        CrashPoints.reach("remove.driver");
+        finishRemovals(graph, List.of(inc));
+    }
+
+    /**
+     * The driver halves of several removals, in order (a child before its parent), then one
+     * commit forgetting all their records; on a failure every record stays for repair.
+     */
+    static void finishRemovals(Graph graph, List<IncompleteRecord> incs) throws IOException {
+        for (IncompleteRecord inc : incs) {
+            if (graph.driver().exists(inc.cacheId())) graph.driver().remove(inc.cacheId());
+            CrashPoints.reach("remove.driver");
+        }
         graph.db().write(t -> {
-            t.deleteIncomplete(inc);
+            for (IncompleteRecord inc : incs) Containers.forget(t, inc);
             return null;
         });
     }

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Container records and their layers (the {@link InitLayer} on the image's top, the read-write
@@ -26,36 +27,47 @@ final class Containers {
      * layer sits right on the base (containerd's snapshots: what is written there is a layer's
      * content, and containerd's runtime makes its own mount points). {@code ephemeral} makes
      * both layers so ({@link io.jstore.driver.CreateOptions#ephemeral()}).
+     *
+     * <p>The record, the base's reference and the incomplete records of both driver layers are
+     * one commit, made before the driver is touched: a crash before the publishing commit
+     * leaves incomplete records of a dead owner, and forgetting those forgets the record too
+     * ({@link #forget}). With {@code runner} (the process about to run the container) that
+     * process also holds it running, and the container stays unpublished until
+     * {@link #handOver}, which a run must commit anyway: a run's start costs two commits, not six.
      */
     ContainerRecord create(String id, String imageRef, String chainId, Map<String, String> config, boolean withInit,
-                           boolean ephemeral) throws IOException {
+                           boolean ephemeral, ProcessIdentity runner) throws IOException {
         LayerIds.check(id);
         String cache = Graph.newCacheId();
         String init = InitLayer.idOf(cache);
-        String[] base = graph.db().read(t -> {
-            if (t.container(id).isPresent()) throw new GraphException.ConflictException("container " + id + " exists");
-            if (imageRef == null && chainId == null) return new String[] {null, null, null};
-            if (imageRef == null) return new String[] {null, chainId, t.requireLayer(chainId).cacheId()};
-            ImageRecord img = Refs.image(t, imageRef);
-            String top = img.topChainId();
-            return new String[] {img.id(), top, top == null ? null : t.requireLayer(top).cacheId()};
-        });
         String driver = graph.driver().name();
-        IncompleteRecord incInit = IncompleteRecord.mine(init, IncompleteRecord.Kind.CONTAINER,
-                IncompleteRecord.Op.CREATING, base[1], driver);
-        IncompleteRecord inc = IncompleteRecord.mine(cache, IncompleteRecord.Kind.CONTAINER,
-                IncompleteRecord.Op.CREATING, base[1], driver);
-        graph.db().write(t -> {
-            if (base[1] != null) t.requireLayer(base[1]); // still there: the incomplete children now hold it
-            if (withInit) t.putIncomplete(incInit);
-            t.putIncomplete(inc);
-            return null;
+        ContainerRecord[] rec = new ContainerRecord[1];
+        IncompleteRecord[] incs = new IncompleteRecord[2];
+        String baseCache = graph.db().write(t -> {
+            if (t.container(id).isPresent()) throw new GraphException.ConflictException("container " + id + " exists");
+            String imageId = null;
+            String base = chainId;
+            if (imageRef != null) {
+                ImageRecord img = Refs.image(t, imageRef);
+                imageId = img.id();
+                base = img.topChainId();
+            }
+            LayerRecord l = base == null ? null : t.requireLayer(base);
+            incs[0] = IncompleteRecord.mine(cache, IncompleteRecord.Kind.CONTAINER, IncompleteRecord.Op.CREATING, base, driver);
+            incs[1] = withInit ? IncompleteRecord.mine(init, IncompleteRecord.Kind.CONTAINER,
+                    IncompleteRecord.Op.CREATING, base, driver) : null;
+            for (IncompleteRecord inc : incs) if (inc != null) t.putIncomplete(inc);
+            rec[0] = new ContainerRecord(id, cache, imageId, base, System.currentTimeMillis(), "created", config);
+            t.putContainer(rec[0]);
+            if (l != null) t.updateLayer(l.withRefCount(l.refCount() + 1));
+            if (runner != null) putHold(t, id, runner);
+            return l == null ? null : l.cacheId();
         });
         CrashPoints.reach("container.recorded");
-        boolean published = false;
+        boolean done = false;
         try {
             if (withInit) {
-                graph.driver().createReadWrite(init, base[2], Graph.createOptions().withEphemeral(ephemeral));
+                graph.driver().createReadWrite(init, baseCache, Graph.createOptions().withEphemeral(ephemeral));
                 Path root = graph.driver().get(init);
                 try {
                     InitLayer.populate(root);
@@ -64,29 +76,67 @@ final class Containers {
                 }
                 CrashPoints.reach("container.init");
             }
-            graph.driver().createReadWrite(cache, withInit ? init : base[2], Graph.createOptions().withEphemeral(ephemeral));
+            graph.driver().createReadWrite(cache, withInit ? init : baseCache, Graph.createOptions().withEphemeral(ephemeral));
             CrashPoints.reach("container.created");
-            ContainerRecord rec = new ContainerRecord(id, cache, base[0], base[1], System.currentTimeMillis(),
-                    "created", config);
-            graph.db().write(t -> {
-                if (t.container(id).isPresent()) throw new GraphException.ConflictException("container " + id + " exists");
-                t.deleteIncomplete(inc);
-                if (withInit) t.deleteIncomplete(incInit);
-                t.putContainer(rec);
-                if (rec.layer() != null) {
-                    LayerRecord l = t.requireLayer(rec.layer());
-                    t.updateLayer(l.withRefCount(l.refCount() + 1));
-                }
-                return null;
-            });
-            published = true;
-            CrashPoints.reach("container.published");
-            return rec;
+            if (runner == null) publish(id, null);
+            done = true;
+            return rec[0];
         } finally {
-            if (!published) {
-                Registrar.discard(graph, inc); // the child before its parent
-                if (withInit) Registrar.discard(graph, incInit);
+            if (!done) {
+                Registrar.discard(graph, incs[0]); // the child before its parent
+                if (incs[1] != null) Registrar.discard(graph, incs[1]);
             }
+        }
+    }
+
+    /**
+     * Publishes a container {@link #create} left to its runner (its layers are complete) and
+     * hands the runner's hold to {@code supervisor} (none when it is null: the container has
+     * already ended), marking it running: one commit.
+     */
+    void handOver(String id, ProcessIdentity supervisor) throws IOException {
+        publish(id, t -> {
+            release(t, id, ProcessIdentity.self());
+            if (supervisor != null) putHold(t, id, supervisor);
+            t.putContainer(t.container(id).orElseThrow().withState("running"));
+            return null;
+        });
+    }
+
+    /** Deletes the creating records of a container's layers, and does {@code also}, in one commit. */
+    private void publish(String id, GraphDb.WriteFn<?> also) throws IOException {
+        graph.db().write(t -> {
+            ContainerRecord c = t.container(id).orElseThrow(() -> new GraphException.NotFoundException("container", id));
+            for (String cache : List.of(c.cacheId(), InitLayer.idOf(c.cacheId()))) {
+                Optional<IncompleteRecord> inc = t.incomplete(cache);
+                if (inc.isPresent() && inc.get().op() == IncompleteRecord.Op.CREATING) t.deleteIncomplete(inc.get());
+            }
+            if (also != null) also.apply(t);
+            return null;
+        });
+        CrashPoints.reach("container.published");
+    }
+
+    /**
+     * Deletes an incomplete record and, for a container layer that was being created, the
+     * container record made with it (its base's reference and its holds go too): the container
+     * never existed as far as anyone who finds it later can tell.
+     */
+    static void forget(GraphTxn t, IncompleteRecord inc) throws IOException {
+        t.deleteIncomplete(inc);
+        if (inc.kind() != IncompleteRecord.Kind.CONTAINER || inc.op() != IncompleteRecord.Op.CREATING) return;
+        Optional<String> owner = t.cacheOwner(inc.cacheId());
+        if (owner.isEmpty()) return;
+        String id = owner.get().substring(owner.get().indexOf(':') + 1);
+        Optional<ContainerRecord> c = t.container(id);
+        if (c.isEmpty() || !(c.get().cacheId().equals(inc.cacheId()) || InitLayer.idOf(c.get().cacheId()).equals(inc.cacheId()))) {
+            return;
+        }
+        t.deleteContainer(c.get());
+        t.putMounts(new MountRecord(runKey(id), List.of()));
+        if (c.get().layer() != null) {
+            LayerRecord l = t.requireLayer(c.get().layer());
+            t.updateLayer(l.withRefCount(Math.max(0, l.refCount() - 1)));
         }
     }
 
@@ -95,6 +145,11 @@ final class Containers {
             ContainerRecord c = t.container(id).orElseThrow(() -> new GraphException.NotFoundException("container", id));
             checkNotRunning(t, id);
             Mounter.checkNotMounted(t, "container", id, c.cacheId());
+            Optional<IncompleteRecord> making = t.incomplete(c.cacheId());
+            if (making.isPresent() && making.get().op() == IncompleteRecord.Op.CREATING && making.get().ownerAlive()
+                    && making.get().ownerPid() != Owners.selfPid()) {
+                throw new GraphException.InUseException("container", id, "being created by process " + making.get().ownerPid());
+            }
             t.deleteContainer(c);
             t.putMounts(new MountRecord(runKey(id), List.of())); // holds of dead supervisors
             if (c.layer() != null) {
@@ -105,13 +160,13 @@ final class Containers {
             for (String cache : List.of(c.cacheId(), InitLayer.idOf(c.cacheId()))) {
                 IncompleteRecord r = IncompleteRecord.mine(cache, IncompleteRecord.Kind.CONTAINER,
                         IncompleteRecord.Op.REMOVING, c.layer(), graph.driver().name());
-                t.putIncomplete(r);
+                t.putIncomplete(r); // replaces the creating one of a container never published
                 out.add(r);
             }
             return out;
         });
         CrashPoints.reach("remove.claimed");
-        for (IncompleteRecord inc : incs) Collector.finishRemoval(graph, inc); // the read-write layer first
+        Collector.finishRemovals(graph, incs); // the read-write layer first
     }
 
     // ---- the hold of a running container
@@ -129,26 +184,43 @@ final class Containers {
     void hold(String id, ProcessIdentity holder) throws IOException {
         graph.db().write(t -> {
             t.container(id).orElseThrow(() -> new GraphException.NotFoundException("container", id));
-            MountRecord m = t.mounts(runKey(id)).orElse(new MountRecord(runKey(id), List.of()));
-            List<MountRecord.Holder> hs = new ArrayList<>(m.holders());
-            MountRecord.Holder h = new MountRecord.Holder(holder.pid(), holder.startTime());
-            if (!hs.contains(h)) hs.add(h);
-            t.putMounts(new MountRecord(runKey(id), hs));
+            putHold(t, id, holder);
             return null;
         });
+    }
+
+    private static void putHold(GraphTxn t, String id, ProcessIdentity holder) throws IOException {
+        MountRecord m = t.mounts(runKey(id)).orElse(new MountRecord(runKey(id), List.of()));
+        List<MountRecord.Holder> hs = new ArrayList<>(m.holders());
+        MountRecord.Holder h = new MountRecord.Holder(holder.pid(), holder.startTime());
+        if (!hs.contains(h)) hs.add(h);
+        t.putMounts(new MountRecord(runKey(id), hs));
     }
 
     /** Drops {@code holder}'s hold, or every hold when it is null (the container has ended). */
     void release(String id, ProcessIdentity holder) throws IOException {
         graph.db().write(t -> {
-            t.mounts(runKey(id)).ifPresent(m -> {
-                List<MountRecord.Holder> hs = new ArrayList<>(m.holders());
-                if (holder == null) hs.clear();
-                else hs.remove(new MountRecord.Holder(holder.pid(), holder.startTime()));
-                t.putMounts(new MountRecord(runKey(id), hs));
-            });
+            release(t, id, holder);
             return null;
         });
+    }
+
+    void ended(String id) throws IOException {
+        graph.db().write(t -> {
+            release(t, id, null);
+            Optional<ContainerRecord> c = t.container(id);
+            if (c.isPresent()) t.putContainer(c.get().withState("exited"));
+            return null;
+        });
+    }
+
+    private static void release(GraphTxn t, String id, ProcessIdentity holder) throws IOException {
+        Optional<MountRecord> m = t.mounts(runKey(id));
+        if (m.isEmpty()) return;
+        List<MountRecord.Holder> hs = new ArrayList<>(m.get().holders());
+        if (holder == null) hs.clear();
+        else hs.remove(new MountRecord.Holder(holder.pid(), holder.startTime()));
+        t.putMounts(new MountRecord(runKey(id), hs));
     }
 
     static void checkNotRunning(GraphTxn t, String id) throws IOException {

@@ -358,7 +358,28 @@ public final class Graph implements AutoCloseable {
      */
     public ContainerRecord createContainer(String id, String imageRef, Map<String, String> config, boolean ephemeral)
             throws IOException {
-        return new Containers(this).create(id, imageRef, null, config, true, ephemeral);
+        return new Containers(this).create(id, imageRef, null, config, true, ephemeral, null);
+    }
+
+    /**
+     * {@link #createContainer(String, String, Map, boolean)} for a container this process is about to run: it holds it running
+     * from the first commit on, and the container stays unpublished (a crash of this process
+     * forgets it, layers and record) until {@link #handOverContainer} names its supervisor, so
+     * a run commits once before its start and once when it hands over, instead of six times.
+     */
+    public ContainerRecord createContainerToRun(String id, String imageRef, Map<String, String> config, boolean ephemeral)
+            throws IOException {
+        return new Containers(this).create(id, imageRef, null, config, true, ephemeral, ProcessIdentity.self());
+    }
+
+    /**
+     * In one commit: publishes a container of {@link #createContainerToRun}, marks it running and
+     * hands this process's hold to {@code supervisor}, the live process that keeps it running
+     * (null: none, it has ended already). A runtime calls this before the container's command
+     * runs, so no running container is held by nobody.
+     */
+    public void handOverContainer(String id, ProcessIdentity supervisor) throws IOException {
+        new Containers(this).handOver(id, supervisor);
     }
 
     /**
@@ -366,7 +387,7 @@ public final class Graph implements AutoCloseable {
      * init layer: containerd's active snapshots, whose content is exactly what is written.
      */
     public ContainerRecord createContainerOnLayer(String id, String chainId, Map<String, String> config) throws IOException {
-        return new Containers(this).create(id, null, chainId, config, false, false);
+        return new Containers(this).create(id, null, chainId, config, false, false, null);
     }
 
     public Optional<ContainerRecord> container(String id) throws IOException {
@@ -395,6 +416,11 @@ public final class Graph implements AutoCloseable {
     /** Drops {@code supervisor}'s hold on the container, or every hold when it is null. */
     public void releaseContainer(String id, ProcessIdentity supervisor) throws IOException {
         new Containers(this).release(id, supervisor);
+    }
+
+    /** The container has ended: every hold on it goes and it is marked exited, in one commit. */
+    public void containerEnded(String id) throws IOException {
+        new Containers(this).ended(id);
     }
 
     /** The live supervisors holding the container running. */

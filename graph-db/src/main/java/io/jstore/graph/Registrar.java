@@ -108,7 +108,7 @@ final class Registrar {
         try {
             if (graph.driver().exists(inc.cacheId())) graph.driver().remove(inc.cacheId());
             graph.db().write(t -> {
-                t.deleteIncomplete(inc);
+                Containers.forget(t, inc);
                 return null;
             });
         } catch (IOException | RuntimeException e) {

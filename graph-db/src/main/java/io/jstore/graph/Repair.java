@@ -155,6 +155,7 @@ public final class Repair {
             }
             for (ContainerRecord c : t.containers()) {
                 if (c.layer() != null) expectedRefs.merge(c.layer(), 1, Integer::sum);
+                if (t.incomplete(c.cacheId()).isPresent()) continue; // its layers are being made or removed
                 if (!graph.driver().exists(c.cacheId())) {
                     problems.add("container " + c.id() + ": its driver layer " + c.cacheId() + " is gone");
                 }

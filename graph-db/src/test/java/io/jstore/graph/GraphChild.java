@@ -13,6 +13,7 @@ import java.util.Map;
  * <pre>
  * import ROOT PATH [NAME]      import an image archive
  * container ROOT IMAGE ID      create a container on an image
+ * run ROOT IMAGE ID            create a container to run and hand it over to this process as its supervisor
  * mount ROOT REF               mount a layer or container for this process, then wait
  * gc ROOT                      collect garbage
  * rm-container ROOT ID         remove a container
@@ -30,6 +31,10 @@ public final class GraphChild {
                 case "import" -> ImageImporter.importPath(g, Path.of(args[2]), args.length > 3 ? List.of(args[3]) : List.of(),
                         ImportProgress.NONE);
                 case "container" -> g.createContainer(args[3], args[2], Map.of());
+                case "run" -> {
+                    g.createContainerToRun(args[3], args[2], Map.of(), false);
+                    g.handOverContainer(args[3], io.jstore.driver.support.ProcessIdentity.self());
+                }
                 case "mount" -> {
                     g.mount(args[2]);
                     System.out.println("mounted");

@@ -114,6 +114,36 @@ class GraphCrashTest {
         }
     }
 
+    /**
+     * A run commits its container, its base's reference and its runner's hold in one go before
+     * the driver makes a layer, and publishes only when it hands over to a supervisor: killed
+     * before that, the container was never there (record, layers, hold and reference go).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"container.recorded", "container.init", "container.created", "container.published"})
+    void aRunKilledAtEveryStepBeforeItsStart(String point) throws Exception {
+        Path root = newRoot();
+        run("import", root.toString(), image.toString());
+        crashAt(point, "run", root.toString(), "crash:1", "r1");
+        boolean handedOver = point.equals("container.published");
+        try (Graph g = Graph.open(root, driver)) {
+            assertRepaired(g, root);
+            assertEquals(handedOver ? 1 : 0, g.containers().size());
+            assertEquals(List.of(), g.containerHolders("r1"), "a dead runner or supervisor holds nothing");
+            String top = g.image("crash:1").topChainId();
+            assertEquals(handedOver ? 2 : 1, g.layer(top).refCount(), "the image's reference, and the container's if it stays");
+            if (handedOver) {
+                assertEquals("running", g.container("r1").orElseThrow().state());
+                g.removeContainer("r1");
+            }
+            g.removeImage("crash:1");
+            g.gc();
+            assertTrue(g.layers().isEmpty());
+            assertTrue(g.driver().ids().isEmpty());
+            assertRepaired(g, root);
+        }
+    }
+
     @Test
     void aMountHolderKilledAfterItsRecordHoldsNothing() throws Exception {
         Path root = newRoot();

@@ -1,6 +1,7 @@
 package io.jstore.shim;
 
 import io.jstore.driver.Probe;
+import io.jstore.driver.support.ProcessIdentity;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -75,7 +76,7 @@ public final class BuiltinExecutor implements Executor {
     }
 
     @Override
-    public Container start(Bundle bundle, Stdio stdio, boolean detach) throws IOException {
+    public Container start(Bundle bundle, Stdio stdio, boolean detach, Handover handover) throws IOException {
         OciSpec.Linux linux = bundle.spec().linux();
         // only root may reach a sync socket: whoever connects first could tell the shim "go"
         Files.createDirectories(SOCKETS);
@@ -92,6 +93,9 @@ public final class BuiltinExecutor implements Executor {
             else if (ownProcessGroup) cmd.add("--pgroup");
             Files.deleteIfExists(bundle.statusFile());
             proc = stdio.applyTo(new ProcessBuilder(cmd)).start();
+            // the shim is the supervisor; told while it starts and builds the root (a commit, for
+            // the runtime) and before "go": if this JVM dies first, the shim aborts the start
+            handover.supervisedBy(ProcessIdentity.of(proc.pid()));
             // made while the shim starts and the container builds its root, which need no cgroup:
             // the container is placed only once it has said its pid, and runs nothing before "go"
             cgroup = Cgroup.create(CgroupLayout.detect(), linux.cgroupsPath(), linux.resources());

@@ -1,7 +1,6 @@
 package io.jstore.shim;
 
 import io.jstore.driver.MountSpec;
-import io.jstore.driver.support.ProcessIdentity;
 import io.jstore.graph.ContainerRecord;
 import io.jstore.graph.Graph;
 import io.jstore.graph.GraphException;
@@ -52,8 +51,10 @@ public final class ContainerRuntime {
     /** Creates the container's layer and bundle and starts it; the caller waits or detaches. */
     public Started start(Request r, Stdio stdio, Executor executor) throws IOException {
         String id = r.id() != null ? r.id() : HexFormat.of().formatHex(random());
+        // held by this JVM from its first commit, then handed to its supervisor before it runs
+        // (one commit while the shim starts): no moment in which a running container's layers are free to remove;
         // a container removed at its end needs no durable layer: it mounts without the syncs
-        ContainerRecord rec = graph.createContainer(id, r.image(), Map.of(
+        ContainerRecord rec = graph.createContainerToRun(id, r.image(), Map.of(
                 "runtime", executor.name(), "remove", Boolean.toString(r.remove())), r.remove());
         boolean started = false;
         try {
@@ -71,16 +72,9 @@ public final class ContainerRuntime {
             Files.writeString(dir.resolve("runtime"), executor.name());
             Files.write(dir.resolve("command"), spec.process().args());
             Stdio io = r.detach() ? Stdio.log(logFile(id).toFile()) : stdio;
-            // Held by this JVM before the container exists, then handed to its supervisor: no
-            // moment in which a running container's layers are free to remove.
-            graph.holdContainer(id, ProcessIdentity.self());
-            Container c = executor.start(bundle, io, r.detach());
-            ProcessIdentity supervisor = ProcessIdentity.of(executor.name().equals("builtin") ? c.process().pid() : c.pid());
-            if (supervisor != null) graph.holdContainer(id, supervisor);
-            graph.releaseContainer(id, ProcessIdentity.self());
+            Container c = executor.start(bundle, io, r.detach(), supervisor -> graph.handOverContainer(id, supervisor));
             Files.writeString(dir.resolve("supervisor"), supervisorLine(c.process().toHandle()));
             Files.writeString(dir.resolve("pid"), Long.toString(c.pid()));
-            setState(id, "running");
             started = true;
             return new Started(id, c, bundle, executor);
         } finally {
@@ -116,8 +110,8 @@ public final class ContainerRuntime {
             st = s.container().waitFor();
         }
         if (remove) {
-            // closing the container released what it held (cgroups, the runtime's state, host mounts)
-            graph.releaseContainer(s.id(), null);
+            // closing the container released what it held (cgroups, the runtime's state, host
+            // mounts); the removal drops its supervisor's hold, dead now, in its first commit
             discard(s.id());
         } else {
             record(s.id(), st);
@@ -129,16 +123,7 @@ public final class ContainerRuntime {
         Path dir = dir(id);
         Files.writeString(dir.resolve("bundle").resolve("status"), st.code() + "\n");
         if (st.oomKilled()) Files.writeString(dir.resolve("oom"), "1\n");
-        graph.releaseContainer(id, null);
-        setState(id, "exited");
-    }
-
-    private void setState(String id, String state) throws IOException {
-        graph.db().write(t -> {
-            Optional<ContainerRecord> c = t.container(id);
-            c.ifPresent(rec -> t.putContainer(rec.withState(state)));
-            return null;
-        });
+        graph.containerEnded(id);
     }
 
     private static String supervisorLine(ProcessHandle h) {
@@ -228,8 +213,7 @@ public final class ContainerRuntime {
         if (runtime.equals("builtin") && BuiltinExecutor.oomKilled(b)) Files.writeString(dir.resolve("oom"), "1\n");
         if (!Files.exists(b.statusFile()) && !runtime.equals("builtin")) Files.writeString(b.statusFile(), "-1\n");
         Executor.named(runtime).cleanup(b);
-        graph.releaseContainer(id, null);
-        setState(id, "exited");
+        graph.containerEnded(id);
     }
 
     /** Removes the container, its read-write layer and everything of it on disk; {@code force} kills it first. */

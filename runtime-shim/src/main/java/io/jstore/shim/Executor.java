@@ -1,6 +1,7 @@
 package io.jstore.shim;
 
 import io.jstore.driver.Probe;
+import io.jstore.driver.support.ProcessIdentity;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -21,7 +22,23 @@ public sealed interface Executor permits BuiltinExecutor, OciRuntime {
      * {@link StartException} with docker's 125/126/127 code). With {@code detach} the
      * supervisor leaves the caller's session and outlives this JVM.
      */
-    Container start(Bundle bundle, Stdio stdio, boolean detach) throws IOException;
+    default Container start(Bundle bundle, Stdio stdio, boolean detach) throws IOException {
+        return start(bundle, stdio, detach, supervisor -> { });
+    }
+
+    /**
+     * {@link #start(Bundle, Stdio, boolean)}, telling {@code handover} which process supervises
+     * the container (null if it is already gone) as soon as it is known: the built-in executor
+     * before the container's command runs (while the shim starts), an OCI runtime once the
+     * container's init exists. A failure of {@code handover} aborts the start.
+     */
+    Container start(Bundle bundle, Stdio stdio, boolean detach, Handover handover) throws IOException;
+
+    /** Who keeps a starting container running, for whoever must record it before it runs. */
+    @FunctionalInterface
+    interface Handover {
+        void supervisedBy(ProcessIdentity supervisor) throws IOException;
+    }
 
     /**
      * Releases what a detached container of this bundle left once it has ended (cgroups,

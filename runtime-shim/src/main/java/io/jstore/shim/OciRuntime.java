@@ -2,6 +2,7 @@ package io.jstore.shim;
 
 import io.jstore.driver.MountSpec;
 import io.jstore.driver.Probe;
+import io.jstore.driver.support.ProcessIdentity;
 import io.jstore.linux.Mounts;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -105,7 +106,7 @@ public final class OciRuntime implements Executor {
     }
 
     @Override
-    public Container start(Bundle bundle, Stdio stdio, boolean detach) throws IOException {
+    public Container start(Bundle bundle, Stdio stdio, boolean detach, Handover handover) throws IOException {
         Probe p = probe();
         if (!p.supported()) throw new StartException(125, name + ": " + p.reason());
         List<Path> mounted = mountRoot(bundle);
@@ -119,6 +120,8 @@ public final class OciRuntime implements Executor {
             if (detach) cmd = supervised(cmd, bundle.statusFile());
             proc = stdio.applyTo(new ProcessBuilder(cmd)).start();
             long pid = awaitPid(proc, pidFile);
+            // the runtime's container has no supervisor of ours: its init keeps its root mounted
+            handover.supervisedBy(ProcessIdentity.of(pid));
             return new Running(bundle, proc, pid, mounted);
         } catch (IOException | RuntimeException e) {
             if (proc != null) proc.destroyForcibly();
