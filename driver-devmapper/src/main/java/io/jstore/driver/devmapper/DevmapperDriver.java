@@ -139,7 +139,7 @@ final class DevmapperDriver extends AbstractDriver {
         // what the parent's filesystem holds only in memory must reach its device before the
         // snapshot shares the device's blocks
         if (record.parent() != null && isMounted(record.parent())) Filesystems.syncfs(mountPoint(record.parent()));
-        pool.snapshot(id, origin);
+        pool.snapshot(id, origin, record.ephemeral());
     }
 
     @Override

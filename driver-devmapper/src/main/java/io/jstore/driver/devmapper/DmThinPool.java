@@ -272,12 +272,12 @@ public final class DmThinPool implements ThinPool {
     }
 
     @Override
-    public ThinDevice snapshot(String name, String origin) throws IOException {
+    public ThinDevice snapshot(String name, String origin, boolean ephemeral) throws IOException {
         try (PoolLock.Held l = lock.acquire()) {
             deleteDeferred();
             PoolState s = store.load();
             ThinDevice from = existing(s, origin);
-            ThinDevice d = new ThinDevice(name, newId(s, name), from.sizeBytes(), origin);
+            ThinDevice d = new ThinDevice(name, newId(s, name), from.sizeBytes(), origin, ephemeral);
             PoolState.Pending p = new PoolState.Pending(PoolState.Pending.SNAPSHOT, d, s.transactionId() + 1);
             // an active origin is suspended, which flushes its filesystem and holds its I/O,
             // so the snapshot is of a consistent device

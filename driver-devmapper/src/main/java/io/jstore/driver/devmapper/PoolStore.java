@@ -59,6 +59,11 @@ final class PoolStore {
     }
 
     void commit(PoolState state) throws IOException {
+        commit(state, true);
+    }
+
+    /** As {@link #commit(PoolState)}; without {@code durable}, the rename may be lost to a crash (the old state stays). */
+    void commit(PoolState state, boolean durable) throws IOException {
         Path temp = dir.resolve(TEMP);
         byte[] raw = JSON.writeValueAsBytes(state);
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -68,7 +73,7 @@ final class PoolStore {
             ch.force(true);
         }
         Files.move(temp, file(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(dir);
+        if (durable) syncDirectory(dir);
     }
 
     /** Removes the temp file of a commit a crash interrupted; returns whether there was one. */

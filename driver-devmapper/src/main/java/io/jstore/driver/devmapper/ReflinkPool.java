@@ -29,7 +29,11 @@ import java.util.Optional;
  * metadata forgets a device before its image is unlinked (unless the pool filesystem is too
  * full for the metadata write). So a crash leaves an image no metadata names, which
  * {@link #open} deletes, a device whose image is gone, which it forgets, or a metadata commit
- * that never happened.
+ * that never happened. An ephemeral device's creation and deletion skip the directory syncs
+ * that order those steps on the disk (two of the three fsyncs each, and every fsync here is a
+ * flush of the devices below): after a crash either order is one of those same repairs, and
+ * its layer goes after the restart anyway. The metadata file itself is still synced before it
+ * replaces the old one, since it names every other device too.
  *
  * <p>Loop devices are bound with autoclear: one this object attached goes away when it is
  * deactivated or this pool is closed, or, if a filesystem on it is still mounted, when that
@@ -162,11 +166,11 @@ public final class ReflinkPool implements ThinPool {
     }
 
     @Override
-    public ThinDevice snapshot(String name, String origin) throws IOException {
+    public ThinDevice snapshot(String name, String origin, boolean ephemeral) throws IOException {
         try (PoolLock.Held l = lock.acquire()) {
             PoolState state = store.load();
             ThinDevice from = existing(state, origin);
-            ThinDevice d = new ThinDevice(name, newId(state, name), from.sizeBytes(), origin);
+            ThinDevice d = new ThinDevice(name, newId(state, name), from.sizeBytes(), origin, ephemeral);
             Path img = image(d);
             try (Fd src = Fd.open(image(from), Fd.O_RDONLY);
                  Fd dst = Fd.open(img, Fd.O_WRONLY | Fd.O_CREAT | Fd.O_EXCL, 0600)) {
@@ -181,8 +185,8 @@ public final class ReflinkPool implements ThinPool {
 
     private ThinDevice committed(PoolState state, ThinDevice d, Path img) throws IOException {
         try {
-            PoolStore.syncDirectory(img.getParent());
-            store.commit(state.with(d));
+            if (!d.ephemeral()) PoolStore.syncDirectory(img.getParent());
+            store.commit(state.with(d), !d.ephemeral());
             return d;
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(img);
@@ -212,16 +216,16 @@ public final class ReflinkPool implements ThinPool {
             Optional<Path> active = inUseHere(d);
             if (active.isPresent()) throw new PoolException.DeviceActiveException(dir, name, active.get());
             try {
-                store.commit(state.without(name));
+                store.commit(state.without(name), !d.ephemeral());
             } catch (IOException e) {
                 if (!isNoSpace(e)) throw e;
                 // a full pool filesystem has no room for the new metadata: free the image first
                 // (a crash now leaves metadata naming a device without image, which open forgets)
                 Files.deleteIfExists(image(d));
-                store.commit(state.without(name));
+                store.commit(state.without(name), !d.ephemeral());
             }
             Files.deleteIfExists(image(d));
-            PoolStore.syncDirectory(image(d).getParent());
+            if (!d.ephemeral()) PoolStore.syncDirectory(image(d).getParent());
         }
     }
 

@@ -40,7 +40,15 @@ public sealed interface ThinPool extends AutoCloseable permits DmThinPool, Refli
     ThinDevice create(String name, long sizeBytes) throws IOException;
 
     /** Creates {@code name} as a snapshot of {@code origin}: same size, same blocks, shared. */
-    ThinDevice snapshot(String name, String origin) throws IOException;
+    default ThinDevice snapshot(String name, String origin) throws IOException {
+        return snapshot(name, origin, false);
+    }
+
+    /**
+     * As {@link #snapshot(String, String)}; {@code ephemeral} for the device of an ephemeral
+     * layer, whose creation and deletion a pool may leave to a crash's repair to undo.
+     */
+    ThinDevice snapshot(String name, String origin, boolean ephemeral) throws IOException;
 
     /**
      * Deletes a device that is not active ({@link PoolException.DeviceActiveException}

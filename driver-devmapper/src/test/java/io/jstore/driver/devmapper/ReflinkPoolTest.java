@@ -61,6 +61,28 @@ class ReflinkPoolTest {
         }
     }
 
+    /** An ephemeral device (committed without the directory syncs) is recorded as one, found again and deleted like any. */
+    @Test
+    void anEphemeralSnapshotIsRecordedAndDeletedLikeAnyOther(@Scratch(type = FsType.XFS, sizeMiB = 512) ScratchFilesystem fs)
+            throws Exception {
+        Path dir = fs.root().resolve("pool");
+        try (ReflinkPool pool = ReflinkPool.open(dir)) {
+            pool.create("base", 64 * MiB);
+            assertEquals(new ThinDevice("tmp", 2, 64 * MiB, "base", true), pool.snapshot("tmp", "base", true));
+        }
+        try (ReflinkPool pool = ReflinkPool.open(dir)) {
+            assertEquals(List.of(), pool.repairs());
+            assertTrue(pool.device("tmp").orElseThrow().ephemeral());
+            assertFalse(pool.device("base").orElseThrow().ephemeral());
+            Path img = pool.image("tmp");
+            pool.delete("tmp");
+            assertFalse(Files.exists(img));
+        }
+        try (ReflinkPool pool = ReflinkPool.open(dir)) {
+            assertEquals(List.of("base"), pool.list().stream().map(ThinDevice::name).toList());
+        }
+    }
+
     @Test
     void aWriteIntoASnapshotCopiesABlockOnXfsWithExt4(@Scratch(type = FsType.XFS, sizeMiB = 768) ScratchFilesystem fs)
             throws Exception {
