@@ -87,6 +87,8 @@ class RunCommandTest {
         assertEquals(0, quick.code(), quick.err());
         for (int i = 0; i < 500 && jstore(root, "ps", "-a").out().contains("gone"); i++) Thread.sleep(10);
         assertEquals(1, jstore(root, "ps", "-a").out().lines().count(), "only the header is left");
+        // an ended detached --rm run is forgotten by the store's repair, its directory by ps
+        assertTrue(Files.notExists(root.resolve("containers/gone")), "its directory is gone with it");
     }
 
     @Test

@@ -90,17 +90,27 @@ final class Containers {
     }
 
     /**
-     * Publishes a container {@link #create} left to its runner (its layers are complete) and
-     * hands the runner's hold to {@code supervisor} (none when it is null: the container has
-     * already ended), marking it running: one commit.
+     * Hands the runner's hold on a container {@link #create} left to it (its layers are complete)
+     * to {@code supervisor} (none when it is null: the container has already ended) and marks
+     * it running, in one commit that also publishes it unless it is {@code ephemeral}. An
+     * ephemeral container stays this process's work in progress for its whole life: repair
+     * keeps it while its supervisor lives and forgets it once both are gone, and its removal
+     * ({@link #remove}) is the driver's work and one commit.
      */
-    void handOver(String id, ProcessIdentity supervisor) throws IOException {
-        publish(id, t -> {
+    void handOver(String id, ProcessIdentity supervisor, boolean ephemeral) throws IOException {
+        GraphDb.WriteFn<Void> hand = t -> {
             release(t, id, ProcessIdentity.self());
             if (supervisor != null) putHold(t, id, supervisor);
-            t.putContainer(t.container(id).orElseThrow().withState("running"));
+            t.putContainer(t.container(id).orElseThrow(() -> new GraphException.NotFoundException("container", id))
+                    .withState("running"));
             return null;
-        });
+        };
+        if (!ephemeral) {
+            publish(id, hand);
+            return;
+        }
+        graph.db().write(hand);
+        CrashPoints.reach("container.published");
     }
 
     /** Deletes the creating records of a container's layers, and does {@code also}, in one commit. */
@@ -125,15 +135,10 @@ final class Containers {
     static void forget(GraphTxn t, IncompleteRecord inc) throws IOException {
         t.deleteIncomplete(inc);
         if (inc.kind() != IncompleteRecord.Kind.CONTAINER || inc.op() != IncompleteRecord.Op.CREATING) return;
-        Optional<String> owner = t.cacheOwner(inc.cacheId());
-        if (owner.isEmpty()) return;
-        String id = owner.get().substring(owner.get().indexOf(':') + 1);
-        Optional<ContainerRecord> c = t.container(id);
-        if (c.isEmpty() || !(c.get().cacheId().equals(inc.cacheId()) || InitLayer.idOf(c.get().cacheId()).equals(inc.cacheId()))) {
-            return;
-        }
+        Optional<ContainerRecord> c = naming(t, inc.cacheId());
+        if (c.isEmpty()) return;
         t.deleteContainer(c.get());
-        t.putMounts(new MountRecord(runKey(id), List.of()));
+        t.putMounts(new MountRecord(runKey(c.get().id()), List.of()));
         if (c.get().layer() != null) {
             LayerRecord l = t.requireLayer(c.get().layer());
             t.updateLayer(l.withRefCount(Math.max(0, l.refCount() - 1)));
@@ -141,6 +146,28 @@ final class Containers {
     }
 
     void remove(String id) throws IOException {
+        // a container still this process's work in progress (an ephemeral run, or a run that
+        // failed before its handover) is no one else's to claim: the driver removes its layers,
+        // then one commit forgets them and the record
+        List<IncompleteRecord> own = graph.db().read(t -> {
+            ContainerRecord c = t.container(id).orElseThrow(() -> new GraphException.NotFoundException("container", id));
+            List<IncompleteRecord> out = new ArrayList<>();
+            for (String cache : List.of(c.cacheId(), InitLayer.idOf(c.cacheId()))) {
+                Optional<IncompleteRecord> inc = t.incomplete(cache);
+                if (inc.isPresent() && inc.get().op() == IncompleteRecord.Op.CREATING && inc.get().ownerPid() == Owners.selfPid()
+                        && inc.get().ownerAlive()) {
+                    out.add(inc.get());
+                }
+            }
+            if (out.isEmpty()) return null;
+            checkNotRunning(t, id);
+            Mounter.checkNotMounted(t, "container", id, c.cacheId());
+            return out;
+        });
+        if (own != null) {
+            Collector.finishRemovals(graph, own); // the read-write layer first
+            return;
+        }
         List<IncompleteRecord> incs = graph.db().write(t -> {
             ContainerRecord c = t.container(id).orElseThrow(() -> new GraphException.NotFoundException("container", id));
             checkNotRunning(t, id);
@@ -221,6 +248,27 @@ final class Containers {
         if (holder == null) hs.clear();
         else hs.remove(new MountRecord.Holder(holder.pid(), holder.startTime()));
         t.putMounts(new MountRecord(runKey(id), hs));
+    }
+
+    /**
+     * Whether the container whose layer {@code inc} names is held running by a live process
+     * other than the store: an ephemeral run whose runner died while its supervisor runs on.
+     */
+    static boolean heldRunning(GraphTxn t, IncompleteRecord inc) throws IOException {
+        if (inc.kind() != IncompleteRecord.Kind.CONTAINER || inc.op() != IncompleteRecord.Op.CREATING) return false;
+        Optional<ContainerRecord> c = naming(t, inc.cacheId());
+        if (c.isEmpty()) return false;
+        Optional<MountRecord> m = t.mounts(runKey(c.get().id()));
+        return m.isPresent() && m.get().holders().stream().anyMatch(h -> !h.store() && h.alive());
+    }
+
+    /** The container whose read-write or init layer is the driver layer {@code cacheId}. */
+    private static Optional<ContainerRecord> naming(GraphTxn t, String cacheId) throws IOException {
+        Optional<String> owner = t.cacheOwner(cacheId);
+        if (owner.isEmpty() || !owner.get().startsWith("container")) return Optional.empty();
+        Optional<ContainerRecord> c = t.container(owner.get().substring(owner.get().indexOf(':') + 1));
+        if (c.isPresent() && (c.get().cacheId().equals(cacheId) || InitLayer.idOf(c.get().cacheId()).equals(cacheId))) return c;
+        return Optional.empty();
     }
 
     static void checkNotRunning(GraphTxn t, String id) throws IOException {

@@ -373,13 +373,16 @@ public final class Graph implements AutoCloseable {
     }
 
     /**
-     * In one commit: publishes a container of {@link #createContainerToRun}, marks it running and
-     * hands this process's hold to {@code supervisor}, the live process that keeps it running
-     * (null: none, it has ended already). A runtime calls this before the container's command
-     * runs, so no running container is held by nobody.
+     * In one commit: marks a container of {@link #createContainerToRun} running and hands this
+     * process's hold to {@code supervisor}, the live process that keeps it running (null: none,
+     * it has ended already), and publishes it, unless {@code ephemeral}: a container removed at
+     * its end stays unpublished, kept by repair while this process or its supervisor lives and
+     * forgotten once both are gone, and its removal ({@link #removeContainer}) then takes one
+     * commit. A runtime calls this before the container's command runs, so no running container
+     * is held by nobody.
      */
-    public void handOverContainer(String id, ProcessIdentity supervisor) throws IOException {
-        new Containers(this).handOver(id, supervisor);
+    public void handOverContainer(String id, ProcessIdentity supervisor, boolean ephemeral) throws IOException {
+        new Containers(this).handOver(id, supervisor, ephemeral);
     }
 
     /**

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Mounts through the graph. The reference is recorded <em>before</em> the driver mounts, in a
@@ -27,6 +28,11 @@ final class Mounter {
         MountRecord.Holder holder = MountRecord.Holder.self();
         graph.db().write(t -> {
             if (t.cacheOwner(cacheId).isEmpty()) throw new GraphException.NotFoundException("layer", cacheId);
+            // another process's work in progress (an ephemeral run's layer) may go without a claim
+            Optional<IncompleteRecord> inc = t.incomplete(cacheId);
+            if (inc.isPresent() && inc.get().ownerAlive() && inc.get().ownerPid() != Owners.selfPid()) {
+                throw new GraphException.InUseException("layer", cacheId, "process " + inc.get().ownerPid() + " is at work on it");
+            }
             MountRecord m = t.mounts(cacheId).orElse(new MountRecord(cacheId, List.of()));
             List<MountRecord.Holder> hs = new ArrayList<>(m.holders());
             hs.add(holder);

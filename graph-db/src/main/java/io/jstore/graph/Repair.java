@@ -70,6 +70,10 @@ public final class Repair {
         incompletes.sort(java.util.Comparator.comparing(i -> InitLayer.isInit(i.cacheId())));
         for (IncompleteRecord inc : incompletes) {
             if (inc.ownerAlive()) continue;
+            if (db.read(t -> Containers.heldRunning(t, inc))) {
+                notes.add("kept container layer " + inc.cacheId() + " of dead process " + inc.ownerPid() + ": its supervisor runs");
+                continue;
+            }
             try {
                 boolean had = graph.driver().exists(inc.cacheId());
                 Collector.finishRemoval(graph, inc);

@@ -14,6 +14,7 @@ import java.util.Map;
  * import ROOT PATH [NAME]      import an image archive
  * container ROOT IMAGE ID      create a container on an image
  * run ROOT IMAGE ID            create a container to run and hand it over to this process as its supervisor
+ * run-rm ROOT IMAGE ID PID     an ephemeral run handed over to process PID, then removed (at once if PID is gone)
  * mount ROOT REF               mount a layer or container for this process, then wait
  * gc ROOT                      collect garbage
  * rm-container ROOT ID         remove a container
@@ -33,7 +34,14 @@ public final class GraphChild {
                 case "container" -> g.createContainer(args[3], args[2], Map.of());
                 case "run" -> {
                     g.createContainerToRun(args[3], args[2], Map.of(), false);
-                    g.handOverContainer(args[3], io.jstore.driver.support.ProcessIdentity.self());
+                    g.handOverContainer(args[3], io.jstore.driver.support.ProcessIdentity.self(), false);
+                }
+                case "run-rm" -> {
+                    g.createContainerToRun(args[3], args[2], Map.of(), true);
+                    var supervisor = io.jstore.driver.support.ProcessIdentity.of(Long.parseLong(args[4]));
+                    g.handOverContainer(args[3], supervisor, true);
+                    while (supervisor != null && supervisor.alive()) Thread.sleep(10);
+                    g.removeContainer(args[3]);
                 }
                 case "mount" -> {
                     g.mount(args[2]);

@@ -144,6 +144,57 @@ class GraphCrashTest {
         }
     }
 
+    /**
+     * An ephemeral run ({@code run --rm}) stays its runner's work in progress until its removal's
+     * one commit: its runner killed while the supervisor runs, repair keeps it (the container
+     * still uses its layers), and forgets it whole once the supervisor has ended too.
+     */
+    @Test
+    void anEphemeralRunOutlivesItsRunnerOnlyWhileItsSupervisorRuns() throws Exception {
+        Path root = newRoot();
+        run("import", root.toString(), image.toString());
+        Process supervisor = new ProcessBuilder("sleep", "60").start();
+        try {
+            crashAt("container.published", "run-rm", root.toString(), "crash:1", "e1", Long.toString(supervisor.pid()));
+            try (Graph g = Graph.open(root, driver)) {
+                assertEquals(1, g.containers().size(), "kept: its supervisor runs");
+                String cache = g.container("e1").orElseThrow().cacheId();
+                assertTrue(g.driver().exists(cache) && g.driver().exists(cache + "-init"));
+                assertEquals(1, g.containerHolders("e1").size());
+                assertTrue(g.db().read(t -> t.mounts(cache)).isEmpty());
+                org.junit.jupiter.api.Assertions.assertThrows(GraphException.ContainerRunningException.class,
+                        () -> g.removeContainer("e1"));
+            }
+        } finally {
+            supervisor.destroyForcibly().waitFor();
+        }
+        try (Graph g = Graph.open(root, driver)) {
+            assertRepaired(g, root);
+            assertTrue(g.containers().isEmpty(), "forgotten once its supervisor has ended");
+            assertEquals(1, g.layer(g.image("crash:1").topChainId()).refCount(), "the image's reference alone");
+        }
+    }
+
+    /** The removal of an ephemeral run is the driver's work and one commit: killed in between, repair finishes it. */
+    @ParameterizedTest
+    @ValueSource(strings = {"container.published", "remove.driver"})
+    void anEphemeralRunsRemovalKilledAtEveryStep(String point) throws Exception {
+        Path root = newRoot();
+        run("import", root.toString(), image.toString());
+        Process ended = new ProcessBuilder("true").start();
+        ended.waitFor();
+        crashAt(point, "run-rm", root.toString(), "crash:1", "e1", Long.toString(ended.pid()));
+        try (Graph g = Graph.open(root, driver)) {
+            assertRepaired(g, root);
+            assertTrue(g.containers().isEmpty());
+            assertEquals(1, g.layer(g.image("crash:1").topChainId()).refCount(), "the image's reference alone");
+            g.removeImage("crash:1");
+            g.gc();
+            assertTrue(g.layers().isEmpty());
+            assertTrue(g.driver().ids().isEmpty());
+        }
+    }
+
     @Test
     void aMountHolderKilledAfterItsRecordHoldsNothing() throws Exception {
         Path root = newRoot();

@@ -72,7 +72,7 @@ public final class ContainerRuntime {
             Files.writeString(dir.resolve("runtime"), executor.name());
             Files.write(dir.resolve("command"), spec.process().args());
             Stdio io = r.detach() ? Stdio.log(logFile(id).toFile()) : stdio;
-            Container c = executor.start(bundle, io, r.detach(), supervisor -> graph.handOverContainer(id, supervisor));
+            Container c = executor.start(bundle, io, r.detach(), supervisor -> graph.handOverContainer(id, supervisor, r.remove()));
             Files.writeString(dir.resolve("supervisor"), supervisorLine(c.process().toHandle()));
             Files.writeString(dir.resolve("pid"), Long.toString(c.pid()));
             started = true;
@@ -174,14 +174,29 @@ public final class ContainerRuntime {
      * process of ours waits for it, so the next look at the store finishes its cleanup.
      */
     public List<ContainerState> list() throws IOException {
+        // listed before the records: a container's directory is made after its record, so one
+        // with no record now was left by a crash whose repair forgot the container (an
+        // ephemeral run whose runner and supervisor both died)
+        List<String> dirs = new ArrayList<>();
+        if (Files.isDirectory(home)) {
+            try (var s = Files.list(home)) {
+                s.forEach(p -> dirs.add(p.getFileName().toString()));
+            }
+        }
+        List<ContainerRecord> records = graph.containers();
+        java.util.Set<String> known = new java.util.HashSet<>();
+        for (ContainerRecord r : records) known.add(r.id());
+        for (String d : dirs) if (!known.contains(d)) sweep(d);
         List<ContainerState> out = new ArrayList<>();
-        for (ContainerRecord r : graph.containers()) {
+        for (ContainerRecord r : records) {
             ContainerState s = state(r);
             boolean ended = s.status().equals("exited") || s.status().equals("dead");
             if (ended && Boolean.parseBoolean(r.config().getOrDefault("remove", "false"))) {
                 try {
                     remove(r.id(), false);
                     continue;
+                } catch (GraphException e) {
+                    // its runner removes it now, or another process does: listed as it was
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -206,6 +221,21 @@ public final class ContainerRuntime {
 
     /** What an ended detached container leaves: its OOM verdict is read from the cgroup before it goes. */
     private void afterExit(String id) throws IOException {
+        cleanupRuntime(id);
+        graph.containerEnded(id);
+    }
+
+    /** What a container forgotten by repair left on disk and in the kernel (cgroups, an OCI runtime's state). */
+    private void sweep(String id) {
+        try {
+            cleanupRuntime(id);
+            deleteTree(dir(id));
+        } catch (IOException e) {
+            // another process sweeps or removes it at the same time
+        }
+    }
+
+    private void cleanupRuntime(String id) throws IOException {
         Path dir = dir(id);
         if (!Files.isDirectory(dir.resolve("bundle"))) return;
         Bundle b = Bundle.open(dir.resolve("bundle"), id, List.of());
@@ -213,7 +243,6 @@ public final class ContainerRuntime {
         if (runtime.equals("builtin") && BuiltinExecutor.oomKilled(b)) Files.writeString(dir.resolve("oom"), "1\n");
         if (!Files.exists(b.statusFile()) && !runtime.equals("builtin")) Files.writeString(b.statusFile(), "-1\n");
         Executor.named(runtime).cleanup(b);
-        graph.containerEnded(id);
     }
 
     /** Removes the container, its read-write layer and everything of it on disk; {@code force} kills it first. */
