@@ -24,7 +24,7 @@ public final class Comparisons {
     static final String DRIVER = "driver";
     static final String PEER = "peer";
     /** Parameters that name a bar (who runs), not a case (what is measured): never part of a case's key. */
-    static final List<String> LABEL_PARAMS = List.of(DRIVER, PEER, "executor", "mode", "variant");
+    static final List<String> LABEL_PARAMS = List.of(DRIVER, PEER, "executor", "mode", "variant", "ephemeral");
 
     private Comparisons() {}
 
@@ -100,13 +100,17 @@ public final class Comparisons {
         };
     }
 
-    /** "overlay", "devmapper runc", "overlay ephemeral", "vfs service": the driver, then the executor, mode and variant that ran it. */
+    /**
+     * "overlay", "devmapper runc", "overlay ephemeral", "vfs service", "overlay builtin durable": the driver,
+     * then the executor, mode and variant that ran it, and "durable" for a start on a layer that is not ephemeral.
+     */
     static String subjectLabel(Map<String, String> params) {
         StringBuilder b = new StringBuilder(params.getOrDefault(DRIVER, "jstore"));
         if (params.containsKey("executor")) b.append(' ').append(params.get("executor"));
         if (params.containsKey("mode")) b.append(' ').append(params.get("mode"));
         String variant = params.getOrDefault("variant", "plain");
         if (!variant.equals("plain")) b.append(' ').append(variant);
+        if ("false".equals(params.get("ephemeral"))) b.append(" durable");
         return b.toString();
     }
 
