@@ -1,5 +1,7 @@
 package io.jstore.graph;
 
+import io.jstore.linux.Fd;
+import io.jstore.linux.SyscallException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -45,6 +47,7 @@ public final class GraphDb implements AutoCloseable {
     private volatile long mapSize;
     private final ReadTxns readTxns = new ReadTxns();
     final LayerCache layerCache = new LayerCache();
+    private final Fd lockFile; // null where it could not be opened
     private final LastCommit lastCommit; // null where LMDB's lock file is not the layout it reads
     private volatile boolean closed;
 
@@ -101,7 +104,18 @@ public final class GraphDb implements AutoCloseable {
         }
         // Slots of readers that died (kill -9) would otherwise pin old pages forever.
         env.readerCheck();
-        lastCommit = LastCommit.of(dir.resolve("lock.mdb"));
+        // Open until the environment is closed: closing any descriptor of lock.mdb drops this
+        // process's POSIX locks on it, LMDB's mark that the store is in use among them.
+        lockFile = openLockFile(dir);
+        lastCommit = lockFile == null ? null : LastCommit.of(lockFile);
+    }
+
+    private static Fd openLockFile(Path dir) {
+        try {
+            return Fd.open(dir.resolve("lock.mdb"), Fd.O_RDONLY);
+        } catch (SyscallException e) {
+            return null;
+        }
     }
 
     /** Opens (creating if missing) the database in {@code dir}. */
@@ -363,6 +377,7 @@ public final class GraphDb implements AutoCloseable {
             readTxns.closeAll();
             env.close();
             if (lastCommit != null) lastCommit.close();
+            if (lockFile != null) lockFile.close();
         } finally {
             resize.writeLock().unlock();
         }

@@ -1,8 +1,8 @@
 package io.jstore.graph;
 
+import io.jstore.linux.Fd;
 import io.jstore.linux.SharedMapping;
 import io.jstore.linux.SyscallException;
-import java.nio.file.Path;
 
 /**
  * The id of the newest transaction any process has committed to an LMDB environment, read from
@@ -36,8 +36,8 @@ final class LastCommit {
         this.offset = offset;
     }
 
-    /** The id of {@code lockFile}, or null where its layout is not the one this reads. */
-    static LastCommit of(Path lockFile) {
+    /** The id of the lock file open as {@code lockFile} (kept open by the caller), or null where its layout is not the one this reads. */
+    static LastCommit of(Fd lockFile) {
         int mutex = switch (System.getProperty("os.arch")) {
             case "amd64", "x86_64" -> 40; // glibc's pthread_mutex_t
             case "aarch64" -> 48;

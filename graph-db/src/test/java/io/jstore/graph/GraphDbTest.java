@@ -1,6 +1,7 @@
 package io.jstore.graph;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -31,6 +32,39 @@ class GraphDbTest {
         // Reference value computed outside Java: sha256("sha256:aaa… sha256:bbb…").
         assertEquals("sha256:ccd722928bd92476ba1745586fed6e45a102504185ad88cd89e01ff116fd146c",
                 Digests.chainId("sha256:" + "a".repeat(64), "sha256:" + "b".repeat(64)));
+    }
+
+    /**
+     * This process's POSIX record locks on the first byte of {@code file}, as /proc/locks lists them
+     * (LMDB's mark that the environment is in use; a reader's lock is at the offset of its pid).
+     */
+    static List<String> ourLocksOnByteZero(Path file) throws Exception {
+        long ino = (Long) java.nio.file.Files.getAttribute(file, "unix:ino");
+        String pid = Long.toString(ProcessHandle.current().pid());
+        return java.nio.file.Files.readAllLines(Path.of("/proc/locks")).stream()
+                .filter(l -> l.contains(" POSIX "))
+                .filter(l -> {
+                    String[] f = l.trim().split("\\s+");
+                    return f.length >= 7 && f[4].equals(pid) && f[5].endsWith(":" + ino) && f[6].equals("0");
+                }).toList();
+    }
+
+    // LMDB marks its lock file as in use with a POSIX record lock, and POSIX drops every lock a
+    // process holds on a file when it closes any descriptor of that file: reading the lock file
+    // through a descriptor of its own that it then closes would let the next process to open the
+    // store believe it alone and reset the writer mutex and the reader table under this one.
+    @Test
+    void anOpenStoreKeepsLmdbsLockOnItsLockFileUntilItCloses() throws Exception {
+        Path lockFile = dir.resolve("lock.mdb");
+        try (GraphDb db = GraphDb.open(dir)) {
+            db.write(t -> {
+                t.putLayer(layer(digest(1), digest(1), null, "c1"));
+                return null;
+            });
+            db.read(t -> t.requireLayer(digest(1)));
+            assertFalse(ourLocksOnByteZero(lockFile).isEmpty(), "LMDB's lock on lock.mdb was dropped while the store is open");
+        }
+        assertTrue(ourLocksOnByteZero(lockFile).isEmpty(), "a lock on lock.mdb outlived close");
     }
 
     @Test

@@ -11,10 +11,14 @@ import jnr.ffi.Pointer;
  * then the file's filesystem cannot be unmounted), {@link #close} releases the file at once. It
  * maps zeroed anonymous memory over the same addresses in one step, so a reader racing close
  * reads zeros, never an unmapped page.
+ *
+ * <p>It maps from a descriptor the caller opened and keeps, and opens none of its own: POSIX drops
+ * every record lock a process holds on a file when the process closes any descriptor of that file.
+ * LMDB marks its lock file in use with such a lock, and a store whose mark is gone is one the next
+ * process to open it believes unused: it resets the writer mutex and reader table under this one.
  */
 public final class SharedMapping implements AutoCloseable {
-    private static final int O_RDONLY = 0;
-    private static final int O_CLOEXEC = 0x80000;
+    private static final int SEEK_END = 2;
     private static final int PROT_READ = 1;
     private static final int MAP_SHARED = 0x01;
     private static final int MAP_PRIVATE = 0x02;
@@ -33,20 +37,18 @@ public final class SharedMapping implements AutoCloseable {
         this.description = description;
     }
 
-    /** Maps the first {@code length} bytes of {@code file}, which must have at least that many. */
-    public static SharedMapping map(Path file, long length) throws SyscallException {
-        int fd = Library.LIBC.open(file.toString(), O_RDONLY | O_CLOEXEC, 0);
-        if (fd < 0) throw SyscallException.last("open", file);
-        try {
-            if (FileStat.of(file).size() < length) {
-                throw SyscallException.withDetail("mmap", Errno.EINVAL, "shorter than " + length + " bytes", file);
-            }
-            Pointer p = Library.LIBC.mmap(null, length, PROT_READ, MAP_SHARED, fd, 0);
-            if (failed(p)) throw SyscallException.last("mmap", file);
-            return new SharedMapping(p.address(), length, file.toString());
-        } finally {
-            Library.LIBC.close(fd);
-        }
+    /**
+     * Maps the first {@code length} bytes of the file open as {@code file}, which must have at
+     * least that many. The descriptor stays the caller's; the mapping does not need it open.
+     */
+    public static SharedMapping map(Fd file, long length) throws SyscallException {
+        long size = Library.LIBC.lseek(file.number(), 0, SEEK_END);
+        if (size < 0) throw SyscallException.last("lseek", file.description());
+        // a read past the file's end would be SIGBUS, not an exception
+        if (size < length) throw SyscallException.withDetail("mmap", Errno.EINVAL, "shorter than " + length + " bytes", file.description());
+        Pointer p = Library.LIBC.mmap(null, length, PROT_READ, MAP_SHARED, file.number(), 0);
+        if (failed(p)) throw SyscallException.last("mmap", file.description());
+        return new SharedMapping(p.address(), length, file.description());
     }
 
     public int getInt(int offset) {

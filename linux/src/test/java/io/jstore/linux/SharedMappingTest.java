@@ -32,7 +32,7 @@ class SharedMappingTest {
     void seesWritesMadeThroughTheFileAfterItWasMapped() throws Exception {
         Path file = dir.resolve("lock");
         Files.write(file, new byte[64]);
-        try (SharedMapping m = SharedMapping.map(file, 64)) {
+        try (Fd fd = Fd.open(file, Fd.O_RDONLY); SharedMapping m = SharedMapping.map(fd, 64)) {
             assertEquals(0, m.getLongVolatile(48));
             writeLong(file, 48, 0x1234_5678_9abcL);
             assertEquals(0x1234_5678_9abcL, m.getLongVolatile(48));
@@ -47,8 +47,11 @@ class SharedMappingTest {
         Path file = dir.resolve("lock");
         Files.write(file, new byte[64]);
         writeLong(file, 8, 42);
-        SharedMapping m = SharedMapping.map(file, 64);
-        assertTrue(mapped(file));
+        SharedMapping m;
+        try (Fd fd = Fd.open(file, Fd.O_RDONLY)) {
+            m = SharedMapping.map(fd, 64);
+        }
+        assertTrue(mapped(file), "the mapping needs no open descriptor");
         assertEquals(42, m.getLongVolatile(8));
         m.close();
         assertFalse(mapped(file), "the file is still mapped after close");
@@ -60,7 +63,10 @@ class SharedMappingTest {
     void aFileShorterThanAskedIsRefused() throws Exception {
         Path file = dir.resolve("short");
         Files.write(file, new byte[16]);
-        SyscallException e = assertThrows(SyscallException.class, () -> SharedMapping.map(file, 56));
+        SyscallException e;
+        try (Fd fd = Fd.open(file, Fd.O_RDONLY)) {
+            e = assertThrows(SyscallException.class, () -> SharedMapping.map(fd, 56));
+        }
         assertTrue(e.getMessage().contains("56"), e.getMessage());
         assertFalse(mapped(file));
     }
