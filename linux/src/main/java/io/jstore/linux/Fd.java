@@ -28,6 +28,7 @@ public final class Fd implements AutoCloseable {
 
     private static final int LOCK_EX = 2;
     private static final int LOCK_UN = 8;
+    private static final int LOCK_NB = 4;
     private static final int DIRENT_BUFFER = 32 << 10;
 
     private final int fd;
@@ -85,6 +86,16 @@ public final class Fd implements AutoCloseable {
             int errno = Library.errno();
             if (errno != Errno.EINTR) throw SyscallException.of("flock", errno, what);
         }
+    }
+
+    /** {@code flock(2)} LOCK_EX|LOCK_NB: true if this descriptor now holds the lock, false if another holds it. */
+    public boolean tryLockExclusive() throws SyscallException {
+        while (Library.LIBC.flock(fd, LOCK_EX | LOCK_NB) != 0) {
+            int errno = Library.errno();
+            if (errno == Errno.EAGAIN) return false; // EWOULDBLOCK
+            if (errno != Errno.EINTR) throw SyscallException.of("flock", errno, what);
+        }
+        return true;
     }
 
     /** {@code flock(2)} LOCK_UN; closing the descriptor releases the lock as well. */

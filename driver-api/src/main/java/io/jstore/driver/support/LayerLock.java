@@ -42,22 +42,36 @@ public final class LayerLock implements AutoCloseable {
 
     /** Blocks until the lock on {@code file} (created if missing, with its directory) is held. */
     public static LayerLock acquire(Path file) throws IOException {
+        return lock(file, true).orElseThrow();
+    }
+
+    /** The lock on {@code file} if no other thread or process holds it now, else empty. */
+    public static java.util.Optional<LayerLock> tryAcquire(Path file) throws IOException {
+        return lock(file, false);
+    }
+
+    private static java.util.Optional<LayerLock> lock(Path file, boolean wait) throws IOException {
         Path key = file.toAbsolutePath().normalize();
         LayerLock mine = HELD.get().get(key);
         if (mine != null) {
             mine.holds++;
-            return mine;
+            return java.util.Optional.of(mine);
         }
         while (true) {
             Files.createDirectories(key.getParent());
             Fd fd = Fd.open(key, Fd.O_RDWR | Fd.O_CREAT | Fd.O_NOFOLLOW, 0644);
             try {
-                fd.lockExclusive();
+                if (wait) {
+                    fd.lockExclusive();
+                } else if (!fd.tryLockExclusive()) {
+                    fd.close();
+                    return java.util.Optional.empty();
+                }
                 // stat through the descriptor follows to its inode even when that was unlinked
                 if (Objects.equals(fileKey(fd.procPath()), fileKey(key))) {
                     LayerLock l = new LayerLock(key, fd);
                     HELD.get().put(key, l);
-                    return l;
+                    return java.util.Optional.of(l);
                 }
             } catch (IOException | RuntimeException e) {
                 fd.close();

@@ -134,11 +134,23 @@ public final class LayerRecords {
         return names(home.records());
     }
 
-    /** Removes staging directories an interrupted {@link #begin} left. */
+    /**
+     * Removes staging directories an interrupted {@link #begin} left. {@link #begin} stages under
+     * its layer's lock, so a directory whose lock another thread or process holds is a begin at
+     * work, and is left to it.
+     */
     public void sweepStaging() throws IOException {
         if (!Files.isDirectory(home.records())) return;
         try (DirectoryStream<Path> s = Files.newDirectoryStream(home.records(), STAGING + "*")) {
-            for (Path p : s) deleteTree(p);
+            for (Path p : s) {
+                String id = p.getFileName().toString().substring(STAGING.length());
+                if (!home.validId(id)) continue;
+                Optional<LayerLock> l = LayerLock.tryAcquire(home.lockFile(id));
+                if (l.isEmpty()) continue;
+                try (LayerLock held = l.get()) {
+                    deleteTree(p);
+                }
+            }
         }
     }
 

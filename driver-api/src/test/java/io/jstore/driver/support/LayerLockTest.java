@@ -50,6 +50,50 @@ class LayerLockTest {
     }
 
     @Test
+    void tryAcquireGivesUpWhileAnotherThreadHoldsTheLockAndTakesItOnceFree() throws Exception {
+        Path file = tmp.resolve("t.lock");
+        LayerLock held = CompletableFuture.supplyAsync(() -> {
+            try {
+                return LayerLock.acquire(file);
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        }, Executors.newSingleThreadExecutor()).get(30, TimeUnit.SECONDS);
+        try {
+            assertTrue(LayerLock.tryAcquire(file).isEmpty(), "got a lock another thread holds");
+        } finally {
+            held.close(); // flock is the descriptor's: any thread may close it
+        }
+        try (LayerLock mine = LayerLock.tryAcquire(file).orElseThrow()) {
+            assertEquals(file, mine.file());
+        }
+    }
+
+    /** A begin at work in another process stages under its layer's lock: the sweep at open must leave it. */
+    @Test
+    void sweepingStagingLeavesADirectoryWhoseLayerLockIsHeld() throws Exception {
+        DriverHome home = DriverHome.of("test", tmp.resolve("home"), java.util.Set.of());
+        LayerRecords records = new LayerRecords(home);
+        Path busy = home.records().resolve(".tmp-busy");
+        Path left = home.records().resolve(".tmp-left");
+        Files.createDirectories(busy.resolve("children"));
+        Files.createDirectories(left.resolve("children"));
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(), home.lockFile("busy").toString())
+                .redirectErrorStream(true).start();
+        try {
+            assertEquals("locked\n", new String(child.getInputStream().readNBytes(7), StandardCharsets.US_ASCII));
+            records.sweepStaging();
+            assertTrue(Files.isDirectory(busy), "swept the staging of a begin at work");
+            assertFalse(Files.exists(left), "left what an interrupted begin staged");
+        } finally {
+            child.destroyForcibly().waitFor();
+        }
+        records.sweepStaging();
+        assertFalse(Files.exists(busy), "its begin died: the staging goes");
+    }
+
+    @Test
     void aWaiterOnADeletedLockFileLocksTheNewFile() throws Exception {
         Path file = tmp.resolve("y.lock");
         LayerLock first = LayerLock.acquire(file);
