@@ -133,7 +133,7 @@ final class CliServer implements AutoCloseable {
                 Thread signals = new Thread(() -> readSignals(ch, s), "jstore-cli-signals");
                 signals.setDaemon(true);
                 signals.start();
-                CommandLine cli = Main.commandLine(s, args);
+                CommandLine cli = s.commandLine();
                 cli.setOut(out);
                 cli.setErr(err);
                 int code = cli.execute(args);

@@ -23,6 +23,7 @@ final class Session implements RunCaller {
     private final Graph graph;
     private final List<Integer> pending = new ArrayList<>();
     private Container container;
+    private CommandLine commandLine;
     private boolean gone;
     private boolean finished;
 
@@ -39,7 +40,7 @@ final class Session implements RunCaller {
     String declined() throws IOException {
         List<String> args = request.args();
         if (args.isEmpty() || !args.get(0).equals("run")) return "only run is served";
-        CommandLine cli = Main.commandLine(this, args.toArray(String[]::new));
+        CommandLine cli = commandLine();
         try {
             cli.parseArgs(args.toArray(String[]::new));
         } catch (CommandLine.ParameterException e) {
@@ -55,6 +56,12 @@ final class Session implements RunCaller {
             if (why != null) return why;
         }
         return null;
+    }
+
+    /** The command line the request runs on, built once: {@link #declined} parses it, the run executes it. */
+    CommandLine commandLine() {
+        if (commandLine == null) commandLine = Main.commandLine(this, request.args().toArray(String[]::new));
+        return commandLine;
     }
 
     private String unreachable(int n) throws IOException {
