@@ -4,25 +4,54 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Pays the kernel's cgroup attach wait while a container's start does other work. A move into a
  * cgroup (a write to {@code cgroup.procs} or, in v1, {@code tasks}) takes the global
  * cgroup_threadgroup_rwsem for writing, and the first writer after a quiet spell waits out an RCU
  * grace period: 5-20 ms on these machines, where a writer within about 10 ms of the previous one
- * takes a fraction of a millisecond. A start places its container's init some 15-25 ms after it
- * begins (layers, bundle, the executor's own start), so a move of one thread of this process into
- * the cgroup it is already in, on a thread of its own as the start begins, leaves the lock warm for
- * the placement. Best effort: where it cannot write, nothing changes but the wait.
+ * takes a fraction of a millisecond. From the start's beginning until its container is placed,
+ * a thread of this process moves itself into the cgroup it is already in every few milliseconds,
+ * so the placement finds the lock warm. Best effort: where it cannot write, nothing changes.
  */
-final class CgroupAttachWarmup {
-    private CgroupAttachWarmup() {}
+final class CgroupAttachWarmup implements AutoCloseable {
+    private static final long PERIOD_MILLIS = 4;
+    /** A start that takes longer has stalled elsewhere: the lock is left to cool. */
+    private static final long LIMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
-    /** Starts the move on a daemon thread and returns at once. */
-    static void begin() {
-        Thread t = new Thread(CgroupAttachWarmup::moveIntoOwnCgroup, "jstore-cgroup-warmup");
-        t.setDaemon(true);
-        t.start();
+    private final Thread thread;
+    private volatile boolean closed;
+
+    private CgroupAttachWarmup() {
+        thread = new Thread(this::keepWarm, "jstore-cgroup-warmup");
+        thread.setDaemon(true);
+    }
+
+    /** Starts keeping the lock warm, until {@link #close}. */
+    static CgroupAttachWarmup begin() {
+        CgroupAttachWarmup w = new CgroupAttachWarmup();
+        w.thread.start();
+        return w;
+    }
+
+    private void keepWarm() {
+        long end = System.nanoTime() + LIMIT_NANOS;
+        try {
+            while (!closed && System.nanoTime() < end && moveIntoOwnCgroup().isPresent()) Thread.sleep(PERIOD_MILLIS);
+        } catch (InterruptedException e) {
+            // closed with the JVM
+        }
+    }
+
+    /** The container is placed (or its start failed): no more moves. */
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    Thread thread() {
+        return thread;
     }
 
     /**

@@ -50,7 +50,13 @@ public final class ContainerRuntime {
 
     /** Creates the container's layer and bundle and starts it; the caller waits or detaches. */
     public Started start(Request r, Stdio stdio, Executor executor) throws IOException {
-        CgroupAttachWarmup.begin();
+        // until the executor has placed the container: see CgroupAttachWarmup
+        try (CgroupAttachWarmup warm = CgroupAttachWarmup.begin()) {
+            return startContainer(r, stdio, executor);
+        }
+    }
+
+    private Started startContainer(Request r, Stdio stdio, Executor executor) throws IOException {
         String id = r.id() != null ? r.id() : HexFormat.of().formatHex(random());
         // held by this JVM from its first commit, then handed to its supervisor before it runs
         // (one commit while the shim starts): no moment in which a running container's layers are free to remove;
