@@ -175,6 +175,35 @@ class GraphCrashTest {
         }
     }
 
+    /**
+     * A machine restart while an ephemeral run runs: its runner and supervisor are gone, and the
+     * driver's first open removes its layers (made in the earlier boot). Repair forgets the
+     * container with them and reports no record whose driver layer is gone.
+     */
+    @Test
+    void anEphemeralRunAcrossARestartIsForgottenWithItsLayers() throws Exception {
+        Path root = newRoot();
+        run("import", root.toString(), image.toString());
+        Process supervisor = new ProcessBuilder("sleep", "60").start();
+        try {
+            crashAt("container.published", "run-rm", root.toString(), "crash:1", "e1", Long.toString(supervisor.pid()));
+        } finally {
+            supervisor.destroyForcibly().waitFor();
+        }
+        List<Path> marks;
+        try (var s = Files.walk(root)) {
+            marks = s.filter(p -> p.getFileName().toString().equals(io.jstore.driver.support.LayerRecords.EPHEMERAL)).toList();
+        }
+        assertEquals(2, marks.size(), "the read-write and init layers are ephemeral: " + marks);
+        for (Path m : marks) Files.writeString(m, "00000000-0000-0000-0000-000000000000"); // an earlier boot's
+        try (Graph g = Graph.open(root, driver)) {
+            assertRepaired(g, root);
+            assertTrue(g.containers().isEmpty(), "forgotten with its layers");
+            assertTrue(g.fsck().problems().isEmpty(), g.fsck().problems().toString());
+            assertEquals(1, g.layer(g.image("crash:1").topChainId()).refCount(), "the image's reference alone");
+        }
+    }
+
     /** The removal of an ephemeral run is the driver's work and one commit: killed in between, repair finishes it. */
     @ParameterizedTest
     @ValueSource(strings = {"container.published", "remove.driver"})
