@@ -4,6 +4,7 @@ import io.jstore.graph.StoreRoot;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 
@@ -22,10 +23,10 @@ final class ServiceClient implements java.util.function.IntConsumer {
     /** docker's code for "the engine failed", when the service goes away mid-command. */
     private static final int SERVICE_FAILED = 125;
 
-    private final SocketChannel ch;
+    private final ByteChannel ch;
 
     /** Passes the signals this process gets on to the service (itself, not a lambda: spinning one costs the client milliseconds). */
-    private ServiceClient(SocketChannel ch) {
+    private ServiceClient(ByteChannel ch) {
         this.ch = ch;
     }
 
@@ -51,9 +52,9 @@ final class ServiceClient implements java.util.function.IntConsumer {
         // launcher records for run (made by such a run) then holds what a client needs
         ByteBuffer req = ServiceProtocol.encode(new ServiceProtocol.Request(pid(),
                 System.getProperty("user.dir"), java.util.List.of(args), System.getenv()));
-        SocketChannel ch;
+        ByteChannel ch;
         try {
-            ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+            ch = connect(socket, UnixSocketChannel.available());
         } catch (IOException | RuntimeException e) {
             return NO_SERVICE; // none, stale (ECONNREFUSED) or not ours to reach (EACCES)
         }
@@ -75,6 +76,15 @@ final class ServiceClient implements java.util.function.IntConsumer {
             System.err.println("jstore: the service at " + socket + ": " + e.getMessage());
             return SERVICE_FAILED;
         }
+    }
+
+    /**
+     * The service's socket, through jstore's native library when it loaded, else the JDK's
+     * {@code SocketChannel} (its first use costs this process 14-18 ms).
+     */
+    static ByteChannel connect(Path socket, boolean nativeLibrary) throws IOException {
+        if (nativeLibrary) return UnixSocketChannel.connect(socket);
+        return SocketChannel.open(UnixDomainSocketAddress.of(socket));
     }
 
     /**
