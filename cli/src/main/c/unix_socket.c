@@ -1,5 +1,5 @@
 /*
- * jstore run's connection to its store's service (<root>/jstore.sock), for UnixSocketChannel:
+ * jstore run's client (ClientLibrary): its connection to its store's service (<root>/jstore.sock):
  * the JDK's own unix-domain SocketChannel costs a fresh JVM 14-18 ms before its first byte, about
  * half of it sun.nio.ch.UnixDomainSockets' initialiser seeding a SecureRandom (every security
  * provider), the rest NIO's start; a client that sends a request and waits for one frame needs
@@ -9,6 +9,9 @@
 #include <jni.h>
 
 #include <errno.h>
+#include <linux/close_range.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,7 +61,7 @@ static void throw_errno(JNIEnv *env, int e, const char *what)
 		(*env)->Throw(env, ex);
 }
 
-JNIEXPORT jint JNICALL Java_io_jstore_cli_UnixSocketChannel_connect0(JNIEnv *env, jclass cls, jbyteArray path)
+JNIEXPORT jint JNICALL Java_io_jstore_cli_ClientLibrary_connect0(JNIEnv *env, jclass cls, jbyteArray path)
 {
 	(void)cls;
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
@@ -90,7 +93,7 @@ JNIEXPORT jint JNICALL Java_io_jstore_cli_UnixSocketChannel_connect0(JNIEnv *env
 }
 
 /* Writes all of b[off, off+len): a frame goes whole or the connection is broken. */
-JNIEXPORT void JNICALL Java_io_jstore_cli_UnixSocketChannel_write0(JNIEnv *env, jclass cls, jint fd, jbyteArray b, jint off, jint len)
+JNIEXPORT void JNICALL Java_io_jstore_cli_ClientLibrary_write0(JNIEnv *env, jclass cls, jint fd, jbyteArray b, jint off, jint len)
 {
 	(void)cls;
 	jbyte stack[8192];
@@ -117,7 +120,7 @@ JNIEXPORT void JNICALL Java_io_jstore_cli_UnixSocketChannel_write0(JNIEnv *env, 
 }
 
 /* Reads at most len bytes into b[off...]: how many, -1 at the end of the stream. */
-JNIEXPORT jint JNICALL Java_io_jstore_cli_UnixSocketChannel_read0(JNIEnv *env, jclass cls, jint fd, jbyteArray b, jint off, jint len)
+JNIEXPORT jint JNICALL Java_io_jstore_cli_ClientLibrary_read0(JNIEnv *env, jclass cls, jint fd, jbyteArray b, jint off, jint len)
 {
 	(void)cls;
 	jbyte buf[8192];
@@ -137,10 +140,49 @@ JNIEXPORT jint JNICALL Java_io_jstore_cli_UnixSocketChannel_read0(JNIEnv *env, j
 	return (jint)n;
 }
 
-JNIEXPORT void JNICALL Java_io_jstore_cli_UnixSocketChannel_close0(JNIEnv *env, jclass cls, jint fd)
+JNIEXPORT void JNICALL Java_io_jstore_cli_ClientLibrary_close0(JNIEnv *env, jclass cls, jint fd)
 {
 	(void)env;
 	(void)cls;
 	/* Linux frees the descriptor even when close reports EINTR or EIO: nothing to retry */
 	close(fd);
+}
+
+/*
+ * Replaces this JVM with a new start of the same java binary (argv as given, raw bytes), keeping the
+ * pid, the process group and stdio: a run the service left to a client started without the jar's
+ * manifest (whose Add-Opens LMDB needs) starts again with it. Returns only by throwing.
+ */
+JNIEXPORT void JNICALL Java_io_jstore_cli_ClientLibrary_exec0(JNIEnv *env, jclass cls, jobjectArray args)
+{
+	(void)cls;
+	jsize n = (*env)->GetArrayLength(env, args);
+	char **argv = calloc((size_t)n + 1, sizeof *argv);
+	if (argv == NULL) {
+		throw_errno(env, ENOMEM, "exec");
+		return;
+	}
+	for (jsize i = 0; i < n; i++) {
+		jbyteArray a = (*env)->GetObjectArrayElement(env, args, i);
+		jsize len = (*env)->GetArrayLength(env, a);
+		argv[i] = calloc((size_t)len + 1, 1);
+		if (argv[i] == NULL) {
+			throw_errno(env, ENOMEM, "exec");
+			goto out;
+		}
+		(*env)->GetByteArrayRegion(env, a, 0, len, (jbyte *)argv[i]);
+		(*env)->DeleteLocalRef(env, a);
+	}
+	/* the JVM's own descriptors (jars, the class-data archive) are not the new one's */
+	close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+	/* execve keeps the calling thread's mask, and the JVM's threads block signals the new one must get */
+	sigset_t none;
+	sigemptyset(&none);
+	pthread_sigmask(SIG_SETMASK, &none, NULL);
+	execv("/proc/self/exe", argv);
+	throw_errno(env, errno, "exec /proc/self/exe");
+out:
+	for (jsize i = 0; i < n; i++)
+		free(argv[i]);
+	free(argv);
 }

@@ -2,7 +2,7 @@ package io.jstore.cli;
 
 import java.io.IOException;
 
-/** A call of {@link UnixSocketChannel}'s native code failed: the errno's name ({@code ECONNREFUSED}) beside its text. */
+/** A call of {@link ClientLibrary}'s native code failed: the errno's name ({@code ECONNREFUSED}) beside its text. */
 final class UnixSocketException extends IOException {
     private final String errno;
 

@@ -85,6 +85,26 @@ class PackagedJarIT {
             Result refused = run(plain, Redirect.to(out.toFile()));
             assertNotEquals(0, refused.code());
             assertTrue(refused.err().contains("does not \"opens java.nio\""), refused.err());
+
+            // as the launcher starts a run whose service listens: without the manifest, served so
+            String library = System.getProperty(ClientLibrary.PROPERTY);
+            assertTrue(library != null && Files.isRegularFile(Path.of(library)), "the build made " + library);
+            List<String> withoutManifest = List.of(JAVA, "-XX:TieredStopAtLevel=1", "-Xlog:class+load:file=" + classes,
+                    "-D" + ClientLibrary.PROPERTY + "=" + library, Relaunch.WANTED, "-cp", jar().toString(),
+                    Launch.class.getName(), "run", "--root", root.toString(), "--rm", "bb:1", "echo");
+            List<String> servedArgs = new ArrayList<>(withoutManifest);
+            servedArgs.add("served again");
+            Result servedAgain = run(servedArgs, Redirect.PIPE);
+            assertEquals(0, servedAgain.code(), servedAgain.err());
+            assertEquals("served again\n", servedAgain.out());
+            assertFalse(ServiceRunTest.ranInProcess(classes), () -> "the service ran it: " + ServiceRunTest.read(log));
+            // declined, it starts again as -jar, and LMDB has its opens
+            List<String> declinedArgs = new ArrayList<>(withoutManifest);
+            declinedArgs.add("started again");
+            Path again = fs.root().resolve("again.txt");
+            Result relaunched = run(declinedArgs, Redirect.to(again.toFile()));
+            assertEquals(0, relaunched.code(), relaunched.err());
+            assertEquals("started again\n", Files.readString(again));
         } finally {
             service.destroyForcibly().waitFor();
         }

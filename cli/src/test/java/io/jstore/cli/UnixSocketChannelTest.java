@@ -59,7 +59,7 @@ class UnixSocketChannelTest {
 
     @Test
     void roundTripsTheProtocolThroughTheNativeLibrary() throws IOException {
-        assertTrue(UnixSocketChannel.available(), "the build made " + System.getProperty(UnixSocketChannel.LIBRARY_PROPERTY));
+        assertTrue(UnixSocketChannel.available(), "the build made " + System.getProperty(ClientLibrary.PROPERTY));
         Path socket = dir.resolve("jstore.sock");
         try (ServerSocketChannel server = listen(socket); ByteChannel client = ServiceClient.connect(socket, true)) {
             assertInstanceOf(UnixSocketChannel.class, client);
@@ -92,8 +92,8 @@ class UnixSocketChannelTest {
 
     @Test
     void withoutTheLibraryTheClientUsesTheJdksSocket() throws IOException {
-        assertFalse(UnixSocketChannel.load(dir.resolve("libjstore-client.so").toString()), "no such file");
-        assertFalse(UnixSocketChannel.load(null), "the launcher named none");
+        assertFalse(ClientLibrary.load(dir.resolve("libjstore-client.so").toString()), "no such file");
+        assertFalse(ClientLibrary.load(null), "the launcher named none");
         Path socket = dir.resolve("jstore.sock");
         try (ServerSocketChannel server = listen(socket); ByteChannel client = ServiceClient.connect(socket, false)) {
             assertInstanceOf(SocketChannel.class, client);
