@@ -44,7 +44,9 @@ final class ServiceClient implements java.util.function.IntConsumer {
     static int run(String[] args) {
         Path socket;
         try {
-            socket = StoreRoot.resolve(rootOption(args)).resolve(ServiceProtocol.SOCKET);
+            // StoreRoot only without --root: its class is the first from graph-db's jar, ~0.8 ms of a client
+            Path root = rootOption(args);
+            socket = (root != null ? root : StoreRoot.resolve(null)).resolve(ServiceProtocol.SOCKET);
         } catch (RuntimeException e) {
             return NO_SERVICE;
         }
