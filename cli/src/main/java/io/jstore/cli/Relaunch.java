@@ -35,7 +35,7 @@ final class Relaunch {
         try {
             if (!ClientLibrary.available()) throw new IOException("no " + ClientLibrary.PROPERTY);
             List<String> argv = withManifest(cmdline(Files.readAllBytes(Path.of("/proc/self/cmdline"))));
-            if (argv == null) throw new IOException("not started as -cp JAR " + Launch.class.getName());
+            if (argv == null) throw new IOException("not started as " + WANTED + " -cp JAR " + Launch.class.getName());
             byte[][] raw = new byte[argv.size()][];
             for (int i = 0; i < raw.length; i++) raw[i] = argv.get(i).getBytes(StandardCharsets.ISO_8859_1);
             ClientLibrary.exec0(raw);
@@ -57,17 +57,19 @@ final class Relaunch {
         return args;
     }
 
-    /** {@code -cp JAR io.jstore.cli.Launch} as {@code -jar JAR}, marked {@link #LOCAL}; null when not found. */
+    /**
+     * {@code -Djstore.client=relaunch -cp JAR io.jstore.cli.Launch}, as the launcher puts them, made
+     * {@code -Djstore.client=local -jar JAR}; null when they are not there. Found as that sequence, not by
+     * parsing java's options: some take their value as the next argument ({@code --add-opens X}).
+     */
     static List<String> withManifest(List<String> argv) {
-        // the JVM's options end at -jar or at the main class: what follows is the command's, "-cp" too
-        for (int i = 1; i + 2 < argv.size() && argv.get(i).startsWith("-") && !argv.get(i).equals("-jar"); i++) {
-            if (argv.get(i).equals("-cp") && argv.get(i + 2).equals(Launch.class.getName())) {
-                List<String> out = new ArrayList<>(argv.size());
-                for (String a : argv.subList(0, i)) out.add(a.equals(WANTED) ? LOCAL : a);
+        for (int i = 1; i + 3 < argv.size(); i++) {
+            if (argv.get(i).equals(WANTED) && argv.get(i + 1).equals("-cp") && argv.get(i + 3).equals(Launch.class.getName())) {
+                List<String> out = new ArrayList<>(argv.subList(0, i));
+                out.add(LOCAL);
                 out.add("-jar");
-                out.add(argv.get(i + 1));
-                out.addAll(argv.subList(i + 3, argv.size()));
-                if (!out.contains(LOCAL)) out.add(1, LOCAL);
+                out.add(argv.get(i + 2));
+                out.addAll(argv.subList(i + 4, argv.size()));
                 return out;
             }
         }

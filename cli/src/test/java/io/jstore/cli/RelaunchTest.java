@@ -31,13 +31,20 @@ class RelaunchTest {
     }
 
     @Test
-    void withoutTheMarkItIsAddedSoTheNewStartDoesNotAskTheServiceAgain() {
-        assertEquals(List.of("java", Relaunch.LOCAL, "-jar", "j.jar", "run"),
-                Relaunch.withManifest(List.of("java", "-cp", "j.jar", LAUNCH, "run")));
+    void optionsBeforeItMayTakeTheirValueSeparately() {
+        assertEquals(List.of("java", "--add-opens", "java.base/java.lang=ALL-UNNAMED", Relaunch.LOCAL, "-jar", "j.jar", "run"),
+                Relaunch.withManifest(List.of("java", "--add-opens", "java.base/java.lang=ALL-UNNAMED", Relaunch.WANTED,
+                        "-cp", "j.jar", LAUNCH, "run")));
+    }
+
+    @Test
+    void withoutTheLaunchersMarkItIsNotOneToRelaunch() {
+        assertNull(Relaunch.withManifest(List.of("java", "-cp", "j.jar", LAUNCH, "run")));
     }
 
     @Test
     void aJarStartIsNotOneToRelaunch() {
         assertNull(Relaunch.withManifest(List.of("java", "-jar", "j.jar", "run", "-cp", "x", LAUNCH)));
+        assertNull(Relaunch.withManifest(List.of("java", "-jar", "j.jar", "run", Relaunch.WANTED, "-cp", "x")));
     }
 }
