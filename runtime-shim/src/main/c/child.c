@@ -18,6 +18,7 @@
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -144,6 +145,29 @@ static void install_seccomp(const struct spec *s)
 		die(125, "seccomp: %s", strerror(errno));
 }
 
+/*
+ * The command starts as a new process of the host's would: no signal blocked or ignored. What the
+ * shim inherited is the JVM's (which blocks SIGQUIT in its threads) and its starter's (a service
+ * started with & by a script ignores SIGINT and SIGQUIT; here something ignores 32 and 33), and
+ * exec keeps both the mask and SIG_IGN. The raw call: glibc's sigaction refuses the two real-time
+ * signals it keeps for itself.
+ */
+static void reset_signals(void)
+{
+	struct {
+		void (*handler)(int);
+		unsigned long flags;
+		void (*restorer)(void);
+		unsigned long mask;
+	} dfl = { SIG_DFL, 0, NULL, 0 };
+	for (int sig = 1; sig <= 64; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			syscall(SYS_rt_sigaction, sig, &dfl, NULL, sizeof dfl.mask);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
 int child_main(void *arg)
 {
 	struct child_args *a = arg;
@@ -207,7 +231,7 @@ int child_main(void *arg)
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (chdir(s->cwd) < 0)
 		die(125, "chdir %s: %s", s->cwd, strerror(errno));
-	sigprocmask(SIG_SETMASK, &a->mask, NULL);
+	reset_signals();
 	/* last: the filter may deny calls the steps above make (mount, pivot_root, unshare) */
 	if (s->seccomp)
 		install_seccomp(s);

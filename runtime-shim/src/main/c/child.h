@@ -10,7 +10,6 @@ struct child_args {
 	int go_fd;       /* read end: one byte once Java has placed us in our cgroups */
 	int err_fd;      /* write end, close-on-exec: a failure message, or EOF at exec */
 	int console_fd;  /* when spec->terminal: a unix socket to send the pty's primary side through */
-	sigset_t mask;   /* the signal mask to restore before exec */
 };
 
 /* The container's init: runs in the new namespaces, never returns. */

@@ -134,12 +134,12 @@ int main(int argc, char **argv)
 	if (spec_load(argv[1], &spec, err, sizeof err) < 0)
 		return fail(status, 125, err);
 
-	sigset_t all, old;
+	sigset_t all;
 	sigemptyset(&all);
 	sigaddset(&all, SIGCHLD);
 	for (size_t i = 0; i < sizeof forwarded / sizeof *forwarded; i++)
 		sigaddset(&all, forwarded[i]);
-	sigprocmask(SIG_BLOCK, &all, &old);
+	sigprocmask(SIG_BLOCK, &all, NULL);
 	int sfd = signalfd(-1, &all, SFD_CLOEXEC);
 
 	struct pty pty = { .primary = -1, .stdin_at = -1, .primary_at = -1 };
@@ -150,7 +150,7 @@ int main(int argc, char **argv)
 	int go[2], errp[2], built[2];
 	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0 || pipe2(built, O_CLOEXEC) < 0)
 		return fail(status, 125, "pipe failed");
-	struct child_args ca = { &spec, built[1], go[0], errp[1], console[1], old };
+	struct child_args ca = { &spec, built[1], go[0], errp[1], console[1] };
 	size_t stack_size = 1 << 20;
 	char *stack = mmap(NULL, stack_size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED)

@@ -19,6 +19,13 @@ class BuiltinExecutorTest extends ExecutorContract {
         assertTrue(e.getMessage().contains("no-such-command"), e.getMessage());
     }
 
+    /** Whatever the JVM's starter ignored (a service started with & by a script ignores SIGINT and SIGQUIT), the command handles. */
+    @Test
+    void theCommandStartsWithNoSignalIgnored() throws Exception {
+        Runs.Result r = run(sh("exec grep SigIgn /proc/self/status"));
+        assertEquals("SigIgn:\t0000000000000000\n", r.out(), r.err());
+    }
+
     @Test
     void theOomKillIsReported() throws Exception {
         Runs.Result r = run(RunOptions.of("dd", "if=/dev/zero", "of=/dev/null", "bs=128M", "count=1").withMemory(64L << 20));

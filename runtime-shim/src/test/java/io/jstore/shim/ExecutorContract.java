@@ -69,6 +69,13 @@ abstract class ExecutorContract {
         return RunOptions.of("sh", "-c", script);
     }
 
+    /** The JVM blocks SIGQUIT in its threads, and exec keeps a mask: the container's command must not inherit it. */
+    @Test
+    void theCommandStartsWithNoSignalBlocked() throws Exception {
+        Runs.Result r = run(sh("exec grep SigBlk /proc/self/status"));
+        assertEquals("SigBlk:\t0000000000000000\n", r.out(), r.err());
+    }
+
     @Test
     void hostnameAndExitCode() throws Exception {
         Runs.Result r = run(sh("hostname; exit 3").withHostname("box"));
