@@ -37,10 +37,23 @@ final class CgroupAttachWarmup implements AutoCloseable {
 
     private void keepWarm() {
         long end = System.nanoTime() + LIMIT_NANOS;
+        Optional<Move> move = ownCgroup();
         try {
-            while (!closed && System.nanoTime() < end && moveIntoOwnCgroup().isPresent()) Thread.sleep(PERIOD_MILLIS);
+            while (!closed && System.nanoTime() < end && move.isPresent() && move.get().run()) Thread.sleep(PERIOD_MILLIS);
         } catch (InterruptedException e) {
             // closed with the JVM
+        }
+    }
+
+    /** A write of {@code id} to {@code file}: a move of the calling thread (or process) into its own cgroup. */
+    private record Move(Path file, String id) {
+        boolean run() {
+            try {
+                Files.writeString(file, id);
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
         }
     }
 
@@ -60,6 +73,12 @@ final class CgroupAttachWarmup implements AutoCloseable {
      * written, or empty when there was none to write or the write was refused.
      */
     static Optional<Path> moveIntoOwnCgroup() {
+        Optional<Move> move = ownCgroup();
+        return move.isPresent() && move.get().run() ? Optional.of(move.get().file()) : Optional.empty();
+    }
+
+    /** The calling thread's move, found once: the layout is read from /proc, the loop only writes. */
+    private static Optional<Move> ownCgroup() {
         try {
             CgroupLayout layout = CgroupLayout.detect();
             Optional<CgroupLayout.Hierarchy> v1 = layout.hierarchies().stream().filter(h -> !h.unified()).findFirst();
@@ -68,8 +87,7 @@ final class CgroupAttachWarmup implements AutoCloseable {
             Path file = h.get().dir("").resolve(h.get().unified() ? "cgroup.procs" : "tasks");
             // an explicit id: writing 0 (the caller itself) skips the global lock, which is the point
             String id = h.get().unified() ? Long.toString(ProcessHandle.current().pid()) : ownTid();
-            Files.writeString(file, id);
-            return Optional.of(file);
+            return Optional.of(new Move(file, id));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
