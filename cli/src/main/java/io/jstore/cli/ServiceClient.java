@@ -56,7 +56,7 @@ final class ServiceClient implements java.util.function.IntConsumer {
                 System.getProperty("user.dir"), java.util.List.of(args), System.getenv()));
         ByteChannel ch;
         try {
-            ch = connect(socket, UnixSocketChannel.available());
+            ch = connect(socket, ClientLibrary.available());
         } catch (IOException | RuntimeException e) {
             return NO_SERVICE; // none, stale (ECONNREFUSED) or not ours to reach (EACCES)
         }

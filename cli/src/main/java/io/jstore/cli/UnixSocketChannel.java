@@ -20,14 +20,9 @@ final class UnixSocketChannel implements ByteChannel {
         this.fd = fd;
     }
 
-    /** Whether {@link ClientLibrary} loaded, so that {@link #connect} can. */
-    static boolean available() {
-        return ClientLibrary.available();
-    }
-
     /** Connects to the socket at {@code path}; a {@link UnixSocketException} names the errno (ECONNREFUSED: a stale socket). */
     static UnixSocketChannel connect(Path path) throws IOException {
-        if (!available()) throw new IOException("no " + ClientLibrary.PROPERTY + " loaded to connect to " + path);
+        if (!ClientLibrary.available()) throw new IOException("no " + ClientLibrary.PROPERTY + " loaded to connect to " + path);
         return new UnixSocketChannel(ClientLibrary.connect0(path.toString().getBytes(StandardCharsets.UTF_8)));
     }
 

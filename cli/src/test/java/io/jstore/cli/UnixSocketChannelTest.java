@@ -59,7 +59,7 @@ class UnixSocketChannelTest {
 
     @Test
     void roundTripsTheProtocolThroughTheNativeLibrary() throws IOException {
-        assertTrue(UnixSocketChannel.available(), "the build made " + System.getProperty(ClientLibrary.PROPERTY));
+        assertTrue(ClientLibrary.available(), "the build made " + System.getProperty(ClientLibrary.PROPERTY));
         Path socket = dir.resolve("jstore.sock");
         try (ServerSocketChannel server = listen(socket); ByteChannel client = ServiceClient.connect(socket, true)) {
             assertInstanceOf(UnixSocketChannel.class, client);
@@ -71,7 +71,7 @@ class UnixSocketChannelTest {
 
     @Test
     void aStaleSocketIsRefusedAndTheClientRunsTheCommandItself() throws IOException {
-        assertTrue(UnixSocketChannel.available());
+        assertTrue(ClientLibrary.available());
         Path socket = dir.resolve(ServiceProtocol.SOCKET);
         listen(socket).close(); // the file stays, nobody listens: a service that died
         UnixSocketException refused = assertThrows(UnixSocketException.class, () -> UnixSocketChannel.connect(socket));
